@@ -1,0 +1,72 @@
+//! Site settings: `content/site.yaml`, optional, merged with the command line.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+use crate::yaml;
+
+/// The settings a site is built with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The site's name, shown in every page's header; the briefing's title when absent.
+    pub title: Option<String>,
+    /// Only for absolute URLs (sitemap, canonical links); internal links never use it.
+    pub base_url: Option<String>,
+    /// The theme folder under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// The BCP 47 language of the site's own text.
+    #[serde(default = "default_language")]
+    pub language: String,
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+impl Default for SiteConfig {
+    fn default() -> SiteConfig {
+        SiteConfig {
+            title: None,
+            base_url: None,
+            theme: default_theme(),
+            language: default_language(),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Parses `site.yaml`; `file` is relative to the root. An empty file means the defaults.
+    pub fn parse(file: &Path, text: &str) -> Result<SiteConfig, Diagnostic> {
+        if text.trim().is_empty() {
+            return Ok(SiteConfig::default());
+        }
+        yaml::parse(file, text, 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_what_is_absent() {
+        let config = SiteConfig::parse(Path::new("site.yaml"), "title: T\n").expect("valid");
+        assert_eq!(config.theme, "default");
+        assert_eq!(config.language, "en");
+        assert_eq!(config.title.as_deref(), Some("T"));
+    }
+
+    #[test]
+    fn typo_is_an_error() {
+        let error = SiteConfig::parse(Path::new("site.yaml"), "tittle: T\n").expect_err("typo");
+        assert_eq!(error.help.as_deref(), Some("did you mean `title`?"));
+    }
+}

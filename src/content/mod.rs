@@ -1,0 +1,385 @@
+//! The editor's content: the briefing, the source articles and their front matter.
+//!
+//! Loading reads `content/index.md` and `content/sources/*.md`, checks every front matter
+//! key (an unknown key is an error with a "did you mean", a typo must never pass silently) and
+//! keeps each file's text, so later stages can report problems at their line.
+
+pub mod frontmatter;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::yaml;
+
+/// A calendar date, as front matter gives it (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// The year.
+    pub year: u16,
+    /// 1 to 12.
+    pub month: u8,
+    /// 1 to the month's length.
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, checking that the day exists.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let invalid = || format!("`{text}` is not a date of the form YYYY-MM-DD");
+        let parts: Vec<&str> = text.split('-').collect();
+        let [year, month, day] = parts.as_slice() else {
+            return Err(invalid());
+        };
+        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+            return Err(invalid());
+        }
+        let (Ok(year), Ok(month), Ok(day)) =
+            (year.parse::<u16>(), month.parse::<u8>(), day.parse::<u8>())
+        else {
+            return Err(invalid());
+        };
+        if !(1..=12).contains(&month) {
+            return Err(format!(
+                "`{text}` has month {month}; months run from 01 to 12"
+            ));
+        }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if !(1..=days).contains(&day) {
+            return Err(format!(
+                "`{text}` has day {day}; that month has {days} days"
+            ));
+        }
+        Ok(Date { year, month, day })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// What a source's front matter says about the article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceMeta {
+    /// The article's headline.
+    pub title: String,
+    /// Who published it.
+    pub outlet: String,
+    /// When, if the text says.
+    pub date: Option<Date>,
+    /// The original article, for links and text fragments.
+    pub url: Option<String>,
+    /// BCP 47 language of this text.
+    pub language: String,
+    /// The language it was translated from, when it is a translation.
+    pub translated_from: Option<String>,
+    /// The seed file it was imported from.
+    pub seed: Option<String>,
+    /// Free values for themes.
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// What the briefing's front matter says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BriefingMeta {
+    /// The briefing's headline.
+    pub title: String,
+    /// A one-line summary, for the page description.
+    pub description: Option<String>,
+    /// Who wrote it.
+    pub author: Option<String>,
+    /// When.
+    pub date: Option<Date>,
+    /// Free values for themes.
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceFront {
+    title: String,
+    outlet: String,
+    date: Spanned<String>,
+    url: Option<Spanned<String>>,
+    language: Option<String>,
+    translated_from: Option<String>,
+    seed: Option<String>,
+    #[serde(default)]
+    extra: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BriefingFront {
+    title: String,
+    description: Option<String>,
+    author: Option<String>,
+    date: Option<Spanned<String>>,
+    #[serde(default)]
+    extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A Markdown file of the content, with its text kept for locating problems.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkdownFile {
+    /// The path relative to the site root, as diagnostics show it.
+    pub file: PathBuf,
+    /// The whole file.
+    pub text: String,
+    /// Where the Markdown body starts in `text`.
+    pub body_offset: usize,
+}
+
+impl MarkdownFile {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// Locates a byte range of the body.
+    pub fn locate_in_body(&self, range: std::ops::Range<usize>) -> Location {
+        Location::from_range(
+            &self.file,
+            &self.text,
+            range.start + self.body_offset..range.end + self.body_offset,
+        )
+    }
+}
+
+/// One source article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The file name without `.md`; the page is `sources/<slug>.html`.
+    pub slug: String,
+    /// The front matter.
+    pub meta: SourceMeta,
+    /// The file.
+    pub markdown: MarkdownFile,
+}
+
+/// The briefing, `content/index.md`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Briefing {
+    /// The front matter.
+    pub meta: BriefingMeta,
+    /// The file.
+    pub markdown: MarkdownFile,
+}
+
+/// Whether a slug or id is safe in a file name and a URL fragment: `[a-z0-9-]+`.
+pub fn is_slug(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Parses a source article; `file` is relative to the root, `text` its contents.
+pub fn parse_source(
+    file: &Path,
+    text: String,
+    default_language: &str,
+) -> Result<Source, Vec<Diagnostic>> {
+    let slug = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let document = frontmatter::split(file, &text).map_err(|d| vec![d])?;
+    let front: SourceFront =
+        yaml::parse(file, document.front, document.front_line).map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    if !is_slug(&slug) {
+        problems.push(
+            Diagnostic::error("E012", format!("`{slug}` is not a usable source name"))
+                .at(Location::file_start(file))
+                .help("name source files with lowercase letters, digits and dashes, like `cnbc-trump-call.md`"),
+        );
+    }
+    let date = parse_date_or_unknown(
+        file,
+        document.front,
+        document.front_line,
+        &front.date,
+        &mut problems,
+    );
+    let url = front.url.and_then(|url| {
+        check_url(
+            file,
+            document.front,
+            document.front_line,
+            &url,
+            &mut problems,
+        )
+    });
+    let meta = SourceMeta {
+        title: front.title,
+        outlet: front.outlet,
+        date,
+        url,
+        language: front
+            .language
+            .unwrap_or_else(|| default_language.to_string()),
+        translated_from: front.translated_from,
+        seed: front.seed,
+        extra: front.extra,
+    };
+    let markdown = MarkdownFile {
+        file: file.to_path_buf(),
+        body_offset: document.body_offset,
+        text,
+    };
+    if problems.is_empty() {
+        Ok(Source {
+            slug,
+            meta,
+            markdown,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Parses the briefing.
+pub fn parse_briefing(file: &Path, text: String) -> Result<Briefing, Vec<Diagnostic>> {
+    let document = frontmatter::split(file, &text).map_err(|d| vec![d])?;
+    let front: BriefingFront =
+        yaml::parse(file, document.front, document.front_line).map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let date = front
+        .date
+        .as_ref()
+        .and_then(|date| match Date::parse(&date.value) {
+            Ok(date) => Some(date),
+            Err(message) => {
+                problems.push(date_error(
+                    file,
+                    document.front,
+                    document.front_line,
+                    date,
+                    message,
+                ));
+                None
+            }
+        });
+    let meta = BriefingMeta {
+        title: front.title,
+        description: front.description,
+        author: front.author,
+        date,
+        extra: front.extra,
+    };
+    let markdown = MarkdownFile {
+        file: file.to_path_buf(),
+        body_offset: document.body_offset,
+        text,
+    };
+    if problems.is_empty() {
+        Ok(Briefing { meta, markdown })
+    } else {
+        Err(problems)
+    }
+}
+
+fn parse_date_or_unknown(
+    file: &Path,
+    front: &str,
+    front_line: usize,
+    date: &Spanned<String>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Date> {
+    if date.value == "unknown" {
+        return None;
+    }
+    Date::parse(&date.value)
+        .map_err(|message| problems.push(date_error(file, front, front_line, date, message)))
+        .ok()
+}
+
+fn date_error(
+    file: &Path,
+    front: &str,
+    front_line: usize,
+    date: &Spanned<String>,
+    message: String,
+) -> Diagnostic {
+    Diagnostic::error("E005", format!("invalid date: {message}"))
+        .at(yaml::locate(file, front, front_line, &date.referenced))
+        .label("not a real date")
+        .help("write the date as YYYY-MM-DD, like 2025-01-22 (or `unknown` for a source that does not say)")
+}
+
+fn check_url(
+    file: &Path,
+    front: &str,
+    front_line: usize,
+    url: &Spanned<String>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    if url.value.starts_with("https://") || url.value.starts_with("http://") {
+        return Some(url.value.clone());
+    }
+    problems.push(
+        Diagnostic::error("E013", "the url must be a web address")
+            .at(yaml::locate(file, front, front_line, &url.referenced))
+            .label("not an http(s) URL")
+            .help("give the original article's address, starting with https://"),
+    );
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(Date::parse("2025-01-22").is_ok());
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("2025-02-29").is_err());
+        assert!(Date::parse("2025-13-40").is_err());
+        assert!(Date::parse("22/01/2025").is_err());
+    }
+
+    #[test]
+    fn bad_date_is_located_on_its_line() {
+        let text = "---\ntitle: T\noutlet: O\ndate: 2025-13-40\n---\nbody\n".to_string();
+        let errors =
+            parse_source(Path::new("content/sources/a.md"), text, "en").expect_err("bad date");
+        let location = errors[0].location.as_ref().expect("located");
+        assert_eq!((errors[0].code, location.line), ("E005", 4));
+    }
+
+    #[test]
+    fn unknown_date_is_allowed() {
+        let text = "---\ntitle: T\noutlet: O\ndate: unknown\n---\nbody\n".to_string();
+        let source = parse_source(Path::new("content/sources/a.md"), text, "en").expect("valid");
+        assert_eq!(source.meta.date, None);
+        assert_eq!(source.markdown.body(), "body\n");
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("cnbc-2025"));
+        assert!(!is_slug("CNBC"));
+        assert!(!is_slug("../x"));
+        assert!(!is_slug(""));
+    }
+}

@@ -1,0 +1,16 @@
+//! brief: a static site generator for annotated briefings.
+//!
+//! The build is a straight line of stages over one immutable model: [`site::load`] reads the
+//! content, [`site::render`] renders pages in parallel, [`output::write_site`] swaps the new
+//! site in atomically. Problems are [`diagnostics::Diagnostic`] values, reported all at once by
+//! the [`cli`] at the edge.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod import;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod yaml;

@@ -1,0 +1,408 @@
+//! The build, as a straight line of stages over one site model:
+//! [`load`] reads and parses the content, [`render`] turns the model into files (pages in
+//! parallel), and [`build`] writes them through the safe writer. Each stage returns a value
+//! and the problems it found; every problem of a run is reported, then the run fails.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+use walkdir::WalkDir;
+
+use crate::config::SiteConfig;
+use crate::content::{self, Briefing, Source};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+use crate::output::{self, SiteFiles};
+use crate::render::markdown::{self, MarkdownOptions};
+use crate::render::theme::Theme;
+
+/// What the command line asks of a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site's folder, holding `content/`.
+    pub root: PathBuf,
+    /// Where to write; `<root>/public` when absent.
+    pub output: Option<PathBuf>,
+    /// Overrides `theme:` of site.yaml.
+    pub theme: Option<String>,
+    /// Overrides `base_url:` of site.yaml.
+    pub base_url: Option<String>,
+    /// Warnings fail the build.
+    pub deny_warnings: bool,
+}
+
+/// The loaded content: the immutable model every later stage reads.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Settings from site.yaml and the command line.
+    pub config: SiteConfig,
+    /// `content/index.md`.
+    pub briefing: Briefing,
+    /// `content/sources/*.md`, sorted by slug.
+    pub sources: Vec<Source>,
+}
+
+/// What a finished run reports.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every problem found.
+    pub diagnostics: Diagnostics,
+    /// The number of HTML pages, when the site rendered.
+    pub pages: Option<usize>,
+    /// How long the run took.
+    pub elapsed: Duration,
+    /// Whether the run failed (errors, or warnings under `--deny-warnings`).
+    pub failed: bool,
+}
+
+impl Outcome {
+    /// The one line `build` ends with.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} pages, {} annotations, {} warnings, {} errors in {} ms",
+            self.pages.unwrap_or(0),
+            0,
+            self.diagnostics.count(Severity::Warning),
+            self.diagnostics.count(Severity::Error),
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+/// Builds the site and, unless `write` is false (`brief check`), writes it.
+pub fn build(options: &BuildOptions, write: bool) -> Outcome {
+    let started = Instant::now();
+    let mut diagnostics = Diagnostics::default();
+    let files = load(options, &mut diagnostics).and_then(|site| {
+        let files = render(&options.root, &site, &mut diagnostics)?;
+        Some(files)
+    });
+    let failed = diagnostics.fails(options.deny_warnings) || files.is_none();
+    let pages = files
+        .as_ref()
+        .map(|f| f.keys().filter(|p| p.ends_with(".html")).count());
+    if let (Some(files), true, false) = (&files, write, failed) {
+        let output = options
+            .output
+            .clone()
+            .unwrap_or_else(|| options.root.join("public"));
+        if let Err(error) = output::write_site(&output, &options.root, files) {
+            diagnostics.push(Diagnostic::error("E008", error.to_string()).help(
+                "pass another `--output` folder, or empty this one if it is yours to delete",
+            ));
+        }
+    }
+    let failed = failed || diagnostics.fails(options.deny_warnings);
+    Outcome {
+        diagnostics,
+        pages,
+        elapsed: started.elapsed(),
+        failed,
+    }
+}
+
+/// Reads `content/`: site.yaml, the briefing and the sources.
+pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Site> {
+    let root = &options.root;
+    let mut config = read_optional(root, Path::new("content/site.yaml"), diagnostics)
+        .map(|(file, text)| SiteConfig::parse(&file, &text))
+        .transpose()
+        .unwrap_or_else(|d| {
+            diagnostics.push(d);
+            None
+        })
+        .unwrap_or_default();
+    if let Some(theme) = &options.theme {
+        config.theme.clone_from(theme);
+    }
+    if options.base_url.is_some() {
+        config.base_url.clone_from(&options.base_url);
+    }
+    let briefing_file = Path::new("content/index.md");
+    let briefing = match read_text(root, briefing_file) {
+        Ok(text) => content::parse_briefing(briefing_file, text)
+            .map_err(|problems| diagnostics.extend(problems))
+            .ok(),
+        Err(problem) => {
+            diagnostics.push(problem);
+            None
+        }
+    };
+    let sources = load_sources(root, &config, diagnostics);
+    Some(Site {
+        config,
+        briefing: briefing?,
+        sources,
+    })
+}
+
+fn load_sources(root: &Path, config: &SiteConfig, diagnostics: &mut Diagnostics) -> Vec<Source> {
+    let files = markdown_files(root, Path::new("content/sources"), diagnostics);
+    let parsed: Vec<Result<Source, Vec<Diagnostic>>> = files
+        .into_par_iter()
+        .map(|file| {
+            let text = read_text(root, &file).map_err(|d| vec![d])?;
+            content::parse_source(&file, text, &config.language)
+        })
+        .collect();
+    let mut sources = Vec::new();
+    for result in parsed {
+        match result {
+            Ok(source) => sources.push(source),
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    sources
+}
+
+/// The `.md` files under `root/dir`, relative to `root`, sorted.
+fn markdown_files(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
+    let full = root.join(dir);
+    if !full.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(&full).max_depth(1).sort_by_file_name() {
+        match entry {
+            Ok(entry)
+                if entry.file_type().is_file()
+                    && entry.path().extension().is_some_and(|e| e == "md") =>
+            {
+                files.push(dir.join(entry.file_name()));
+            }
+            Ok(_) => {}
+            Err(error) => diagnostics.push(
+                Diagnostic::error("E009", format!("cannot read this folder: {error}"))
+                    .at(Location::file_start(dir)),
+            ),
+        }
+    }
+    files
+}
+
+/// Reads a UTF-8 file of the content; `file` is relative to `root`.
+pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(root.join(file)).map_err(|error| {
+        let diagnostic =
+            Diagnostic::error("E009", format!("cannot read `{}`: {error}", file.display()));
+        if error.kind() == std::io::ErrorKind::NotFound && file == Path::new("content/index.md") {
+            diagnostic
+                .help("a site needs `content/index.md`, the briefing; see README.md, Quick start")
+        } else {
+            diagnostic
+        }
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        Diagnostic::error("E006", "this file is not UTF-8 text")
+            .at(Location::from_range(file, &text, valid..valid))
+            .label("the first byte that is not UTF-8 follows here")
+            .help("save the file as UTF-8 (any editor's \"Save with encoding\" does it)")
+    })
+}
+
+fn read_optional(
+    root: &Path,
+    file: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Option<(PathBuf, String)> {
+    if !root.join(file).exists() {
+        return None;
+    }
+    match read_text(root, file) {
+        Ok(text) => Some((file.to_path_buf(), text)),
+        Err(problem) => {
+            diagnostics.push(problem);
+            None
+        }
+    }
+}
+
+/// What every template receives about the site.
+#[derive(Debug, Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    language: &'a str,
+    base_url: Option<&'a str>,
+}
+
+/// What templates receive about one source article.
+#[derive(Debug, Serialize)]
+struct SourceContext<'a> {
+    slug: &'a str,
+    href: String,
+    #[serde(flatten)]
+    meta: &'a content::SourceMeta,
+}
+
+/// What templates receive about the page being rendered.
+#[derive(Debug, Serialize)]
+struct PageContext<'a> {
+    kind: &'a str,
+    title: &'a str,
+    path: &'a str,
+    language: &'a str,
+    description: Option<&'a str>,
+    canonical: Option<String>,
+}
+
+/// Renders every page and collects the assets: the site as files, or `None` on errors.
+pub fn render(root: &Path, site: &Site, diagnostics: &mut Diagnostics) -> Option<SiteFiles> {
+    let theme = Theme::load(root, &site.config.theme)
+        .map_err(|problems| diagnostics.extend(problems))
+        .ok()?;
+    let sources: Vec<SourceContext<'_>> = site
+        .sources
+        .iter()
+        .map(|source| SourceContext {
+            slug: &source.slug,
+            href: format!("sources/{}.html", source.slug),
+            meta: &source.meta,
+        })
+        .collect();
+    let title = site
+        .config
+        .title
+        .as_deref()
+        .unwrap_or(&site.briefing.meta.title);
+    let base = base_context(site, title, &sources);
+    let mut jobs: Vec<Page> = vec![Page::Briefing, Page::NotFound];
+    jobs.extend((0..site.sources.len()).map(Page::Source));
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        .par_iter()
+        .map(|page| page.render(site, &theme, &base, &sources))
+        .collect();
+    let mut files = SiteFiles::new();
+    for result in rendered {
+        match result {
+            Ok((path, bytes)) => {
+                files.insert(path, bytes);
+            }
+            Err(problem) => diagnostics.push(problem),
+        }
+    }
+    for (path, bytes) in &theme.assets {
+        files.insert(format!("assets/{path}"), bytes.clone());
+    }
+    files.insert(".nojekyll".to_string(), Vec::new());
+    (!diagnostics.fails(false)).then_some(files)
+}
+
+fn base_context(site: &Site, title: &str, sources: &[SourceContext<'_>]) -> Context {
+    let mut context = Context::new();
+    context.insert(
+        "site",
+        &SiteContext {
+            title,
+            language: &site.config.language,
+            base_url: site.config.base_url.as_deref(),
+        },
+    );
+    context.insert("sources", sources);
+    context.insert("briefing", &site.briefing.meta);
+    context.insert(
+        "build",
+        &serde_json::json!({ "generator": concat!("brief ", env!("CARGO_PKG_VERSION")) }),
+    );
+    context
+}
+
+/// One page of the output.
+#[derive(Debug, Clone, Copy)]
+enum Page {
+    Briefing,
+    Source(usize),
+    NotFound,
+}
+
+impl Page {
+    fn render(
+        self,
+        site: &Site,
+        theme: &Theme,
+        base: &Context,
+        sources: &[SourceContext<'_>],
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let mut context = base.clone();
+        let language = site.config.language.as_str();
+        let (template, path, root, page, content) = match self {
+            Page::Briefing => {
+                let meta = &site.briefing.meta;
+                let html = markdown_html(
+                    site.briefing.markdown.body(),
+                    MarkdownOptions {
+                        smart_punctuation: true,
+                        allow_html: true,
+                    },
+                );
+                let page = PageContext {
+                    kind: "briefing",
+                    title: &meta.title,
+                    path: "index.html",
+                    language,
+                    description: meta.description.as_deref(),
+                    canonical: canonical(site, "index.html"),
+                };
+                ("index.html", "index.html".to_string(), "", page, html)
+            }
+            Page::Source(index) => {
+                let source = &site.sources[index];
+                let html = markdown_html(
+                    source.markdown.body(),
+                    MarkdownOptions {
+                        smart_punctuation: false,
+                        allow_html: false,
+                    },
+                );
+                context.insert("source", &sources[index]);
+                let page = PageContext {
+                    kind: "source",
+                    title: &source.meta.title,
+                    path: &sources[index].href,
+                    language,
+                    description: None,
+                    canonical: canonical(site, &sources[index].href),
+                };
+                (
+                    "source.html",
+                    sources[index].href.clone(),
+                    "../",
+                    page,
+                    html,
+                )
+            }
+            Page::NotFound => {
+                let page = PageContext {
+                    kind: "404",
+                    title: "Page not found",
+                    path: "404.html",
+                    language,
+                    description: None,
+                    canonical: None,
+                };
+                ("404.html", "404.html".to_string(), "", page, String::new())
+            }
+        };
+        context.insert("page", &page);
+        context.insert("root", root);
+        context.insert("content", &content);
+        let html = theme.render(template, &context)?;
+        Ok((path, html.into_bytes()))
+    }
+}
+
+fn markdown_html(body: &str, options: MarkdownOptions) -> String {
+    let parsed = markdown::parse(body, options);
+    markdown::render(parsed.events.into_iter().map(|(event, _)| event))
+}
+
+fn canonical(site: &Site, path: &str) -> Option<String> {
+    site.config
+        .base_url
+        .as_ref()
+        .map(|base| format!("{}/{path}", base.trim_end_matches('/')))
+}

@@ -1,0 +1,139 @@
+//! Building sites: pages, links, themes, determinism, the safe writer.
+
+use crate::util::{Site, select, text_of};
+
+#[test]
+fn minimal_site_builds_every_page() {
+    let site = Site::minimal();
+    let run = site.build();
+    assert!(run.stdout().starts_with("built 3 pages"), "{}", run.stdout());
+    let index = site.page("index.html");
+    assert_eq!(text_of(&index, "h1"), "A briefing");
+    let links: Vec<_> = select(&index, "article a").iter().map(|a| a.attr("href").unwrap_or("").to_string()).collect();
+    assert!(links.contains(&"sources/a-source.html".to_string()), "{links:?}");
+    let source = site.page("sources/a-source.html");
+    assert_eq!(text_of(&source, "h1"), "A source");
+    assert!(site.root().join("public/.nojekyll").is_file());
+    assert!(site.root().join("public/assets/style.css").is_file());
+}
+
+#[test]
+fn every_internal_link_is_relative_and_names_a_file() {
+    let site = Site::minimal();
+    site.build();
+    for page in ["index.html", "sources/a-source.html", "404.html"] {
+        let html = site.page(page);
+        let dir = std::path::Path::new(page).parent().expect("pages have a folder");
+        for element in select(&html, "[href], [src]") {
+            let target = element.attr("href").or(element.attr("src")).expect("selected for it");
+            if target.starts_with("https://") || target.starts_with('#') {
+                continue;
+            }
+            assert!(!target.starts_with('/'), "{page}: absolute link {target}");
+            let path = target.split('#').next().expect("split has a first part");
+            let file = site.root().join("public").join(dir).join(path);
+            assert!(file.is_file(), "{page}: {target} does not name a file");
+        }
+    }
+}
+
+#[test]
+fn not_found_page_is_self_contained() {
+    let site = Site::minimal();
+    site.build();
+    let page = site.page("404.html");
+    assert!(select(&page, "link[rel=stylesheet]").is_empty(), "404.html must not load CSS files");
+    assert_eq!(select(&page, "style").len(), 1);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = Site::minimal();
+    site.build();
+    let first = site.snapshot();
+    site.build();
+    assert_eq!(first, site.snapshot());
+}
+
+#[test]
+fn a_folder_with_only_content_builds_with_the_built_in_theme() {
+    let site = Site::minimal();
+    assert!(!site.root().join("themes").exists());
+    site.build();
+    assert!(site.page("index.html").root_element().html().contains("assets/style.css"));
+}
+
+#[test]
+fn custom_theme_overrides_one_template_and_keeps_the_rest() {
+    let site = Site::minimal().file(
+        "themes/plain/templates/source.html",
+        "{% extends \"base.html\" %}{% block main %}<p class=\"custom\">{{ source.title }}</p>{% endblock main %}",
+    );
+    let run = site.brief(&["build", "--theme", "plain"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(text_of(&site.page("sources/a-source.html"), ".custom"), "A source");
+    assert_eq!(text_of(&site.page("index.html"), "h1"), "A briefing");
+}
+
+#[test]
+fn theme_named_in_site_yaml_is_used() {
+    let site = Site::minimal()
+        .file("content/site.yaml", "theme: plain\n")
+        .file("themes/plain/templates/index.html", "<p id=\"mine\">{{ briefing.title }}</p>");
+    site.build();
+    assert_eq!(text_of(&site.page("index.html"), "#mine"), "A briefing");
+}
+
+#[test]
+fn raw_html_in_a_source_is_shown_not_run() {
+    let site = Site::minimal().file(
+        "content/sources/a-source.md",
+        "---\ntitle: T\noutlet: O\ndate: unknown\n---\n\n<script>alert(1)</script>\n\nText <img src=x onerror=alert(1)>.\n",
+    );
+    site.build();
+    let page = site.page("sources/a-source.html");
+    assert!(select(&page, ".source-text script").is_empty());
+    assert!(select(&page, ".source-text img").is_empty());
+    assert!(text_of(&page, ".source-text").contains("<script>alert(1)</script>"));
+}
+
+#[test]
+fn base_url_adds_canonical_links_and_nothing_absolute_without_it() {
+    let site = Site::minimal();
+    site.build();
+    assert!(select(&site.page("index.html"), "link[rel=canonical]").is_empty());
+    let run = site.brief(&["build", "--base-url", "https://user.github.io/repo/"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let page = site.page("sources/a-source.html");
+    let canonical = select(&page, "link[rel=canonical]");
+    assert_eq!(canonical[0].attr("href"), Some("https://user.github.io/repo/sources/a-source.html"));
+}
+
+#[test]
+fn fenced_code_is_highlighted_with_classes() {
+    let site = Site::minimal().file(
+        "content/index.md",
+        "---\ntitle: T\n---\n\n```rust\nfn main() {}\n```\n",
+    );
+    site.build();
+    let page = site.page("index.html");
+    assert!(!select(&page, "pre.highlight code.language-rust span[class^=hl-]").is_empty());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = Site::minimal();
+    let run = site.brief(&["check"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.stdout().starts_with("checked"), "{}", run.stdout());
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn output_flag_writes_elsewhere() {
+    let site = Site::minimal();
+    let out = site.root().join("elsewhere/site");
+    let run = site.brief(&["build", "--output", out.to_str().expect("utf-8 temp path")]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(out.join("index.html").is_file());
+}
