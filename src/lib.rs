@@ -5,6 +5,7 @@
 //! site in atomically. Problems are [`diagnostics::Diagnostic`] values, reported all at once by
 //! the [`cli`] at the edge.
 
+pub mod annotate;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -11,11 +11,13 @@ use serde::Serialize;
 use tera::Context;
 use walkdir::WalkDir;
 
+use crate::annotate::model::{self, Annotation};
+use crate::annotate::resolve::{self, Resolved};
 use crate::config::SiteConfig;
 use crate::content::{self, Briefing, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use crate::output::{self, SiteFiles};
-use crate::render::markdown::{self, MarkdownOptions};
+use crate::render::annotations;
 use crate::render::theme::Theme;
 
 /// What the command line asks of a build.
@@ -42,6 +44,8 @@ pub struct Site {
     pub briefing: Briefing,
     /// `content/sources/*.md`, sorted by slug.
     pub sources: Vec<Source>,
+    /// `content/annotations/**/*.yaml`, in file order.
+    pub annotations: Vec<Annotation>,
 }
 
 /// What a finished run reports.
@@ -51,6 +55,8 @@ pub struct Outcome {
     pub diagnostics: Diagnostics,
     /// The number of HTML pages, when the site rendered.
     pub pages: Option<usize>,
+    /// The number of anchored annotations.
+    pub annotations: usize,
     /// How long the run took.
     pub elapsed: Duration,
     /// Whether the run failed (errors, or warnings under `--deny-warnings`).
@@ -63,7 +69,7 @@ impl Outcome {
         format!(
             "{} pages, {} annotations, {} warnings, {} errors in {} ms",
             self.pages.unwrap_or(0),
-            0,
+            self.annotations,
             self.diagnostics.count(Severity::Warning),
             self.diagnostics.count(Severity::Error),
             self.elapsed.as_millis()
@@ -75,9 +81,11 @@ impl Outcome {
 pub fn build(options: &BuildOptions, write: bool) -> Outcome {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::default();
+    let mut annotations = 0;
     let files = load(options, &mut diagnostics).and_then(|site| {
-        let files = render(&options.root, &site, &mut diagnostics)?;
-        Some(files)
+        let resolved = resolve(&site, &mut diagnostics);
+        annotations = resolved.annotations.len();
+        render(&options.root, &site, &resolved, &mut diagnostics)
     });
     let failed = diagnostics.fails(options.deny_warnings) || files.is_none();
     let pages = files
@@ -98,6 +106,7 @@ pub fn build(options: &BuildOptions, write: bool) -> Outcome {
     Outcome {
         diagnostics,
         pages,
+        annotations,
         elapsed: started.elapsed(),
         failed,
     }
@@ -131,11 +140,44 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
         }
     };
     let sources = load_sources(root, &config, diagnostics);
+    let annotations = load_annotations(root, diagnostics);
     Some(Site {
         config,
         briefing: briefing?,
         sources,
+        annotations,
     })
+}
+
+fn load_annotations(root: &Path, diagnostics: &mut Diagnostics) -> Vec<Annotation> {
+    let parsed: Vec<Result<Vec<Annotation>, Vec<Diagnostic>>> = resolve::annotation_files(root)
+        .into_par_iter()
+        .map(|file| {
+            let text = read_text(root, &file).map_err(|d| vec![d])?;
+            model::parse_file(&file, &text)
+        })
+        .collect();
+    let mut annotations = Vec::new();
+    for result in parsed {
+        match result {
+            Ok(mut found) => annotations.append(&mut found),
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    annotations
+}
+
+/// The resolve stage: anchors every annotation and resolves the briefing's citations.
+pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
+    let mut found = Vec::new();
+    let resolved = resolve::resolve(
+        site.annotations.clone(),
+        &site.sources,
+        &site.briefing,
+        &mut found,
+    );
+    diagnostics.extend(found);
+    resolved
 }
 
 fn load_sources(root: &Path, config: &SiteConfig, diagnostics: &mut Diagnostics) -> Vec<Source> {
@@ -251,7 +293,12 @@ struct PageContext<'a> {
 }
 
 /// Renders every page and collects the assets: the site as files, or `None` on errors.
-pub fn render(root: &Path, site: &Site, diagnostics: &mut Diagnostics) -> Option<SiteFiles> {
+pub fn render(
+    root: &Path,
+    site: &Site,
+    resolved: &Resolved,
+    diagnostics: &mut Diagnostics,
+) -> Option<SiteFiles> {
     let theme = Theme::load(root, &site.config.theme)
         .map_err(|problems| diagnostics.extend(problems))
         .ok()?;
@@ -270,11 +317,11 @@ pub fn render(root: &Path, site: &Site, diagnostics: &mut Diagnostics) -> Option
         .as_deref()
         .unwrap_or(&site.briefing.meta.title);
     let base = base_context(site, title, &sources);
-    let mut jobs: Vec<Page> = vec![Page::Briefing, Page::NotFound];
+    let mut jobs: Vec<Page> = vec![Page::Briefing, Page::NotFound, Page::Annotations];
     jobs.extend((0..site.sources.len()).map(Page::Source));
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
         .par_iter()
-        .map(|page| page.render(site, &theme, &base, &sources))
+        .map(|page| page.render(site, resolved, &theme, &base, &sources))
         .collect();
     let mut files = SiteFiles::new();
     for result in rendered {
@@ -317,12 +364,14 @@ enum Page {
     Briefing,
     Source(usize),
     NotFound,
+    Annotations,
 }
 
 impl Page {
     fn render(
         self,
         site: &Site,
+        resolved: &Resolved,
         theme: &Theme,
         base: &Context,
         sources: &[SourceContext<'_>],
@@ -332,12 +381,10 @@ impl Page {
         let (template, path, root, page, content) = match self {
             Page::Briefing => {
                 let meta = &site.briefing.meta;
-                let html = markdown_html(
-                    site.briefing.markdown.body(),
-                    MarkdownOptions {
-                        smart_punctuation: true,
-                        allow_html: true,
-                    },
+                let html = annotations::briefing_html(resolved, &site.sources);
+                context.insert(
+                    "key_figures",
+                    &annotations::key_figures(resolved, &site.sources),
                 );
                 let page = PageContext {
                     kind: "briefing",
@@ -351,13 +398,7 @@ impl Page {
             }
             Page::Source(index) => {
                 let source = &site.sources[index];
-                let html = markdown_html(
-                    source.markdown.body(),
-                    MarkdownOptions {
-                        smart_punctuation: false,
-                        allow_html: false,
-                    },
-                );
+                let html = annotations::source_html(index, &site.sources, resolved);
                 context.insert("source", &sources[index]);
                 let page = PageContext {
                     kind: "source",
@@ -386,6 +427,24 @@ impl Page {
                 };
                 ("404.html", "404.html".to_string(), "", page, String::new())
             }
+            Page::Annotations => {
+                context.insert("annotations", &annotations::views(resolved, &site.sources));
+                let page = PageContext {
+                    kind: "annotations",
+                    title: "Annotations",
+                    path: "annotations.html",
+                    language,
+                    description: None,
+                    canonical: canonical(site, "annotations.html"),
+                };
+                (
+                    "annotations.html",
+                    "annotations.html".to_string(),
+                    "",
+                    page,
+                    String::new(),
+                )
+            }
         };
         context.insert("page", &page);
         context.insert("root", root);
@@ -393,11 +452,6 @@ impl Page {
         let html = theme.render(template, &context)?;
         Ok((path, html.into_bytes()))
     }
-}
-
-fn markdown_html(body: &str, options: MarkdownOptions) -> String {
-    let parsed = markdown::parse(body, options);
-    markdown::render(parsed.events.into_iter().map(|(event, _)| event))
 }
 
 fn canonical(site: &Site, path: &str) -> Option<String> {

@@ -46,7 +46,9 @@ fn diagnostic(file: &Path, text: &str, first_line: usize, error: &Error) -> Diag
 
 /// The parser wraps errors to carry snippets and alias paths; we describe the original.
 fn original(mut error: &Error) -> &Error {
-    while let Error::WithSnippet { error: inner, .. } | Error::AliasError { error: inner, .. } = error {
+    while let Error::WithSnippet { error: inner, .. } | Error::AliasError { error: inner, .. } =
+        error
+    {
         error = inner;
     }
     error

@@ -14,7 +14,20 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::render::markdown::{self, Markdown, MarkdownOptions};
 use crate::yaml;
+
+/// Sources are shown as imported: no smart punctuation, raw HTML shown as text.
+pub const SOURCE_MARKDOWN: MarkdownOptions = MarkdownOptions {
+    smart_punctuation: false,
+    allow_html: false,
+};
+
+/// The briefing is the editor's own prose: typographic punctuation, raw HTML allowed.
+pub const BRIEFING_MARKDOWN: MarkdownOptions = MarkdownOptions {
+    smart_punctuation: true,
+    allow_html: true,
+};
 
 /// A calendar date, as front matter gives it (`YYYY-MM-DD`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -173,6 +186,8 @@ pub struct Source {
     pub meta: SourceMeta,
     /// The file.
     pub markdown: MarkdownFile,
+    /// The parsed body, with the text a reader sees, which annotations anchor against.
+    pub body: Markdown,
 }
 
 /// The briefing, `content/index.md`.
@@ -182,6 +197,8 @@ pub struct Briefing {
     pub meta: BriefingMeta,
     /// The file.
     pub markdown: MarkdownFile,
+    /// The parsed body.
+    pub body: Markdown,
 }
 
 /// Whether a slug or id is safe in a file name and a URL fragment: `[a-z0-9-]+`.
@@ -247,10 +264,12 @@ pub fn parse_source(
         text,
     };
     if problems.is_empty() {
+        let body = markdown::parse(markdown.body(), SOURCE_MARKDOWN);
         Ok(Source {
             slug,
             meta,
             markdown,
+            body,
         })
     } else {
         Err(problems)
@@ -292,7 +311,12 @@ pub fn parse_briefing(file: &Path, text: String) -> Result<Briefing, Vec<Diagnos
         text,
     };
     if problems.is_empty() {
-        Ok(Briefing { meta, markdown })
+        let body = markdown::parse(markdown.body(), BRIEFING_MARKDOWN);
+        Ok(Briefing {
+            meta,
+            markdown,
+            body,
+        })
     } else {
         Err(problems)
     }

@@ -253,7 +253,11 @@ fn reader_text(events: &[(Event<'static>, Range<usize>)]) -> ReaderText {
             Event::Start(tag)
                 if is_block(tag) && !reader.text.is_empty() && !reader.text.ends_with("\n\n") =>
             {
-                let separator = if reader.text.ends_with('\n') { "\n" } else { "\n\n" };
+                let separator = if reader.text.ends_with('\n') {
+                    "\n"
+                } else {
+                    "\n\n"
+                };
                 reader.text.push_str(separator);
             }
             _ => {}

@@ -31,6 +31,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
+    (
+        "annotations.html",
+        include_str!("../../themes/default/templates/annotations.html"),
+    ),
 ];
 
 /// The default theme's static files, as compiled in.
@@ -103,11 +107,14 @@ impl Theme {
             }
             assets.extend(files_under(root, &dir.join("static"), &mut problems));
         }
+        // All at once: tera resolves `extends` across the batch, whatever the order.
         let mut tera = Tera::new();
-        for (template, source) in &sources {
-            if let Err(error) = tera.add_raw_template(template, &source.text) {
-                problems.push(template_error(&sources, template, &error));
-            }
+        let batch = sources
+            .iter()
+            .map(|(name, source)| (name.as_str(), source.text.as_str()));
+        if let Err(error) = tera.add_raw_templates(batch) {
+            let first = sources.keys().next().map_or("", String::as_str);
+            problems.push(template_error(&sources, first, &error));
         }
         if problems.is_empty() {
             Ok(Theme {

@@ -6,11 +6,21 @@ use crate::util::{Site, select, text_of};
 fn minimal_site_builds_every_page() {
     let site = Site::minimal();
     let run = site.build();
-    assert!(run.stdout().starts_with("built 3 pages"), "{}", run.stdout());
+    assert!(
+        run.stdout().starts_with("built 3 pages"),
+        "{}",
+        run.stdout()
+    );
     let index = site.page("index.html");
     assert_eq!(text_of(&index, "h1"), "A briefing");
-    let links: Vec<_> = select(&index, "article a").iter().map(|a| a.attr("href").unwrap_or("").to_string()).collect();
-    assert!(links.contains(&"sources/a-source.html".to_string()), "{links:?}");
+    let links: Vec<_> = select(&index, "article a")
+        .iter()
+        .map(|a| a.attr("href").unwrap_or("").to_string())
+        .collect();
+    assert!(
+        links.contains(&"sources/a-source.html".to_string()),
+        "{links:?}"
+    );
     let source = site.page("sources/a-source.html");
     assert_eq!(text_of(&source, "h1"), "A source");
     assert!(site.root().join("public/.nojekyll").is_file());
@@ -23,9 +33,14 @@ fn every_internal_link_is_relative_and_names_a_file() {
     site.build();
     for page in ["index.html", "sources/a-source.html", "404.html"] {
         let html = site.page(page);
-        let dir = std::path::Path::new(page).parent().expect("pages have a folder");
+        let dir = std::path::Path::new(page)
+            .parent()
+            .expect("pages have a folder");
         for element in select(&html, "[href], [src]") {
-            let target = element.attr("href").or(element.attr("src")).expect("selected for it");
+            let target = element
+                .attr("href")
+                .or(element.attr("src"))
+                .expect("selected for it");
             if target.starts_with("https://") || target.starts_with('#') {
                 continue;
             }
@@ -42,7 +57,10 @@ fn not_found_page_is_self_contained() {
     let site = Site::minimal();
     site.build();
     let page = site.page("404.html");
-    assert!(select(&page, "link[rel=stylesheet]").is_empty(), "404.html must not load CSS files");
+    assert!(
+        select(&page, "link[rel=stylesheet]").is_empty(),
+        "404.html must not load CSS files"
+    );
     assert_eq!(select(&page, "style").len(), 1);
 }
 
@@ -60,7 +78,12 @@ fn a_folder_with_only_content_builds_with_the_built_in_theme() {
     let site = Site::minimal();
     assert!(!site.root().join("themes").exists());
     site.build();
-    assert!(site.page("index.html").root_element().html().contains("assets/style.css"));
+    assert!(
+        site.page("index.html")
+            .root_element()
+            .html()
+            .contains("assets/style.css")
+    );
 }
 
 #[test]
@@ -71,7 +94,10 @@ fn custom_theme_overrides_one_template_and_keeps_the_rest() {
     );
     let run = site.brief(&["build", "--theme", "plain"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    assert_eq!(text_of(&site.page("sources/a-source.html"), ".custom"), "A source");
+    assert_eq!(
+        text_of(&site.page("sources/a-source.html"), ".custom"),
+        "A source"
+    );
     assert_eq!(text_of(&site.page("index.html"), "h1"), "A briefing");
 }
 
@@ -79,7 +105,10 @@ fn custom_theme_overrides_one_template_and_keeps_the_rest() {
 fn theme_named_in_site_yaml_is_used() {
     let site = Site::minimal()
         .file("content/site.yaml", "theme: plain\n")
-        .file("themes/plain/templates/index.html", "<p id=\"mine\">{{ briefing.title }}</p>");
+        .file(
+            "themes/plain/templates/index.html",
+            "<p id=\"mine\">{{ briefing.title }}</p>",
+        );
     site.build();
     assert_eq!(text_of(&site.page("index.html"), "#mine"), "A briefing");
 }
@@ -106,7 +135,10 @@ fn base_url_adds_canonical_links_and_nothing_absolute_without_it() {
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let page = site.page("sources/a-source.html");
     let canonical = select(&page, "link[rel=canonical]");
-    assert_eq!(canonical[0].attr("href"), Some("https://user.github.io/repo/sources/a-source.html"));
+    assert_eq!(
+        canonical[0].attr("href"),
+        Some("https://user.github.io/repo/sources/a-source.html")
+    );
 }
 
 #[test]

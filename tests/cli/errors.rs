@@ -46,8 +46,16 @@ error[E003]: unknown key `titel`
 
 #[test]
 fn missing_title() {
-    let out = break_with("content/sources/a-source.md", source_with_front("outlet: O\ndate: 2025-01-22\n"));
-    assert!(out.starts_with("error[E004]: missing required key `title`\n --> content/sources/a-source.md:3:1"), "{out}");
+    let out = break_with(
+        "content/sources/a-source.md",
+        source_with_front("outlet: O\ndate: 2025-01-22\n"),
+    );
+    assert!(
+        out.starts_with(
+            "error[E004]: missing required key `title`\n --> content/sources/a-source.md:3:1"
+        ),
+        "{out}"
+    );
     assert!(out.contains("help: add `title: ...`"), "{out}");
 }
 
@@ -73,7 +81,10 @@ error[E005]: invalid date: `2025-13-40` has month 13; months run from 01 to 12
 
 #[test]
 fn yaml_that_does_not_parse() {
-    let out = break_with("content/sources/a-source.md", source_with_front("title: [unclosed\noutlet: O\ndate: unknown\n"));
+    let out = break_with(
+        "content/sources/a-source.md",
+        source_with_front("title: [unclosed\noutlet: O\ndate: unknown\n"),
+    );
     assert!(out.starts_with("error[E001]: invalid YAML"), "{out}");
     assert!(out.contains(" --> content/sources/a-source.md:"), "{out}");
 }
@@ -101,7 +112,12 @@ fn source_that_is_not_utf8() {
     bytes.push(0xe9);
     bytes.extend_from_slice(b" au lait.\n");
     let out = break_with("content/sources/a-source.md", bytes);
-    assert!(out.starts_with("error[E006]: this file is not UTF-8 text\n --> content/sources/a-source.md:7:4"), "{out}");
+    assert!(
+        out.starts_with(
+            "error[E006]: this file is not UTF-8 text\n --> content/sources/a-source.md:7:4"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -111,25 +127,44 @@ fn template_with_an_undefined_variable() {
         "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ source.titel }}</p>\n{% endblock main %}\n",
     );
     assert!(out.starts_with("error[E007]: template error:"), "{out}");
-    assert!(out.contains(" --> themes/default/templates/source.html:3:"), "{out}");
+    assert!(
+        out.contains(" --> themes/default/templates/source.html:3:"),
+        "{out}"
+    );
 }
 
 #[test]
 fn template_that_does_not_parse() {
-    let out = break_with("themes/default/templates/index.html", "<p>{{ briefing.title </p>\n");
-    assert!(out.contains(" --> themes/default/templates/index.html:1:"), "{out}");
+    let out = break_with(
+        "themes/default/templates/index.html",
+        "<p>{{ briefing.title </p>\n",
+    );
+    assert!(
+        out.contains(" --> themes/default/templates/index.html:1:"),
+        "{out}"
+    );
 }
 
 #[test]
 fn all_problems_are_reported_at_once_sorted() {
     let site = Site::minimal()
-        .file("content/sources/b.md", source_with_front("title: B\noutlet: O\ndate: 2025-02-30\n"))
-        .file("content/sources/a-source.md", source_with_front("title: A\noutlt: O\ndate: 2025-01-01\n"));
+        .file(
+            "content/sources/b.md",
+            source_with_front("title: B\noutlet: O\ndate: 2025-02-30\n"),
+        )
+        .file(
+            "content/sources/a-source.md",
+            source_with_front("title: A\noutlt: O\ndate: 2025-01-01\n"),
+        );
     let run = site.brief(&["check"]);
     assert_eq!(run.code(), 1);
     let err = run.stderr();
-    let a = err.find("content/sources/a-source.md:3:1").expect("the typo is reported");
-    let b = err.find("content/sources/b.md:4:7").expect("the date is reported");
+    let a = err
+        .find("content/sources/a-source.md:3:1")
+        .expect("the typo is reported");
+    let b = err
+        .find("content/sources/b.md:4:7")
+        .expect("the date is reported");
     assert!(a < b, "{err}");
 }
 
@@ -139,8 +174,15 @@ fn output_folder_not_made_by_brief_is_refused_and_kept() {
     let out = site.root().join("precious");
     let run = site.brief(&["build", "--output", out.to_str().expect("utf-8")]);
     assert_eq!(run.code(), 1);
-    assert!(run.stderr().contains("was not made by brief"), "{}", run.stderr());
-    assert_eq!(std::fs::read_to_string(out.join("thesis.txt")).expect("kept"), "years of work");
+    assert!(
+        run.stderr().contains("was not made by brief"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("thesis.txt")).expect("kept"),
+        "years of work"
+    );
     assert!(!out.join("index.html").exists());
 }
 
@@ -149,7 +191,11 @@ fn missing_briefing_says_what_to_create() {
     let site = Site::empty().file("content/sources/a.md", crate::util::SOURCE);
     let run = site.brief(&["build"]);
     assert_eq!(run.code(), 1);
-    assert!(run.stderr().contains("content/index.md"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("content/index.md"),
+        "{}",
+        run.stderr()
+    );
     let _ = BRIEFING;
 }
 

@@ -14,7 +14,8 @@ pub struct Site {
 pub const SOURCE: &str = "---\ntitle: A source\noutlet: The Outlet\ndate: 2025-01-22\nlanguage: en\n---\n\nThe first paragraph says $500 billion.\n\nThe second paragraph quotes \"someone\".\n";
 
 /// A minimal valid briefing.
-pub const BRIEFING: &str = "---\ntitle: A briefing\n---\n\nSee [the source](sources/a-source.md).\n";
+pub const BRIEFING: &str =
+    "---\ntitle: A briefing\n---\n\nSee [the source](sources/a-source.md).\n";
 
 impl Site {
     /// An empty site.
@@ -47,7 +48,11 @@ impl Site {
     /// Runs `brief ARGS --root <site>` (the root flag only where the command takes one).
     pub fn brief(&self, args: &[&str]) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_brief"));
-        command.args(args).arg("--root").arg(self.root()).env("NO_COLOR", "1");
+        command
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env("NO_COLOR", "1");
         Run(command.output().expect("brief runs"))
     }
 
@@ -75,7 +80,10 @@ impl Site {
             .filter(|e| e.file_type().is_file())
             .map(|e| {
                 (
-                    e.path().strip_prefix(&public).expect("under public").to_path_buf(),
+                    e.path()
+                        .strip_prefix(&public)
+                        .expect("under public")
+                        .to_path_buf(),
                     std::fs::read(e.path()).expect("readable"),
                 )
             })

@@ -1,0 +1,270 @@
+//! Anchoring: finding exactly one place in a source's rendered text for each quote.
+//!
+//! Matching runs on folded text (see [`super::fold`]): white space, curly quotes, dashes and
+//! ellipses do not matter, letters and case do. Each target ends in one of three states, and
+//! only the first is accepted: a fuzzy match is never taken silently, it becomes the hint of
+//! a "not found" error.
+
+use std::ops::Range;
+
+use super::fold::{Folded, fold_str};
+use super::fuzzy;
+
+/// How a quote matched a source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Anchoring {
+    /// One match: the range in the source's reader text.
+    Exact(Range<usize>),
+    /// Several matches; each with the shortest context that singles it out.
+    Ambiguous(Vec<Candidate>),
+    /// No match; the closest passage, when anything is close.
+    NotFound(Option<NearMiss>),
+}
+
+/// One of several matches of an ambiguous quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The match, in the source's reader text.
+    pub range: Range<usize>,
+    /// The shortest `prefix:` or `suffix:` that makes this match the only one.
+    pub disambiguation: Option<Context>,
+}
+
+/// A `prefix` or `suffix` to add to a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Context {
+    /// Text just before the quote.
+    Prefix(String),
+    /// Text just after it.
+    Suffix(String),
+}
+
+/// The closest passage to a quote that matched nowhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearMiss {
+    /// The passage, in the source's reader text, widened to whole words.
+    pub range: Range<usize>,
+    /// 0 to 1: how alike the quote and the passage are.
+    pub similarity: f64,
+}
+
+/// The longest context we propose: past this many words, the editor should pick another quote.
+const MAX_CONTEXT_WORDS: usize = 8;
+
+/// Anchors `quote` (with optional `prefix`/`suffix`) in a source's folded reader text.
+pub fn anchor(
+    source: &Folded,
+    original: &str,
+    quote: &str,
+    prefix: Option<&str>,
+    suffix: Option<&str>,
+) -> Anchoring {
+    let needle = fold_str(quote.trim());
+    let prefix = prefix.map(fold_str).unwrap_or_default();
+    let suffix = suffix.map(fold_str).unwrap_or_default();
+    let hay = source.text.as_str();
+    let matches: Vec<usize> = occurrences(hay, &needle)
+        .filter(|&start| {
+            hay[..start].ends_with(&prefix) && hay[start + needle.len()..].starts_with(&suffix)
+        })
+        .collect();
+    let original_range = |start: usize| source.origin[start]..source.origin[start + needle.len()];
+    match matches.as_slice() {
+        [] => NotFound(near_miss(source, original, &needle)),
+        [one] => Exact(original_range(*one)),
+        many => Ambiguous(
+            many.iter()
+                .map(|&start| Candidate {
+                    range: original_range(start),
+                    disambiguation: disambiguate(hay, &needle, start, many, &prefix, &suffix),
+                })
+                .collect(),
+        ),
+    }
+}
+
+use Anchoring::{Ambiguous, Exact, NotFound};
+
+/// Every start of `needle` in `hay`, overlapping ones included.
+fn occurrences<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if needle.is_empty() {
+            return None;
+        }
+        let found = hay.get(from..)?.find(needle)? + from;
+        from = found + hay[found..].chars().next().map_or(1, char::len_utf8);
+        Some(found)
+    })
+}
+
+/// The shortest run of whole words before or after the match at `start` that no other match
+/// shares, extending what the editor already wrote.
+fn disambiguate(
+    hay: &str,
+    needle: &str,
+    start: usize,
+    all: &[usize],
+    prefix: &str,
+    suffix: &str,
+) -> Option<Context> {
+    let end = start + needle.len();
+    let others: Vec<usize> = all.iter().copied().filter(|&s| s != start).collect();
+    for words in 1..=MAX_CONTEXT_WORDS {
+        let before = last_words(&hay[..start - prefix.len()], words) + prefix;
+        let after = suffix.to_string() + &first_words(&hay[end + suffix.len()..], words);
+        let prefix_unique =
+            !before.trim().is_empty() && others.iter().all(|&o| !hay[..o].ends_with(&before));
+        let suffix_unique = !after.trim().is_empty()
+            && others
+                .iter()
+                .all(|&o| !hay[o + needle.len()..].starts_with(&after));
+        match (prefix_unique, suffix_unique) {
+            (true, true) if after.len() < before.len() => return Some(Context::Suffix(after)),
+            (true, _) => return Some(Context::Prefix(before)),
+            (false, true) => return Some(Context::Suffix(after)),
+            (false, false) => {}
+        }
+    }
+    None
+}
+
+/// The last `n` words of `text` (folded: single spaces), with the space that follows them.
+fn last_words(text: &str, n: usize) -> String {
+    let trimmed = text.trim_end();
+    let mut start = trimmed.len();
+    let mut seen = 0;
+    for (index, c) in trimmed.char_indices().rev() {
+        if c == ' ' {
+            seen += 1;
+            if seen == n {
+                break;
+            }
+        }
+        start = index;
+    }
+    text[start..].to_string()
+}
+
+/// The first `n` words of `text`, with the space before them.
+fn first_words(text: &str, n: usize) -> String {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (index, c) in text.char_indices() {
+        if c == ' ' {
+            if in_word {
+                seen += 1;
+                if seen == n {
+                    return text[..index].to_string();
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    text.to_string()
+}
+
+fn near_miss(source: &Folded, original: &str, needle: &str) -> Option<NearMiss> {
+    let approx = fuzzy::closest(&source.text, needle)?;
+    let similarity = fuzzy::similarity(&approx, needle, &source.text);
+    let range = source.origin[approx.start]..source.origin[approx.end];
+    Some(NearMiss {
+        range: widen_to_words(original, range),
+        similarity,
+    })
+}
+
+/// Grows a range to whole words, so a near miss reads as the passage, not a fragment of it.
+fn widen_to_words(text: &str, range: Range<usize>) -> Range<usize> {
+    let start = text[..range.start]
+        .rfind(char::is_whitespace)
+        .map_or(0, |i| i + 1);
+    let end = text[range.end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| range.end + i);
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fold::fold;
+    use super::*;
+
+    const TEXT: &str = "Musk said \u{201c}They don\u{2019}t actually have the money\u{201d} to back up their pledge to invest $500 billion.\n\nSon said $500 billion would come \u{2014} at least.";
+
+    fn run(quote: &str, prefix: Option<&str>, suffix: Option<&str>) -> Anchoring {
+        anchor(&fold(TEXT), TEXT, quote, prefix, suffix)
+    }
+
+    #[test]
+    fn exact_match_through_folding() {
+        let Exact(range) = run("\"They don't actually have the money\"", None, None) else {
+            panic!("expected an exact match");
+        };
+        assert_eq!(
+            &TEXT[range],
+            "\u{201c}They don\u{2019}t actually have the money\u{201d}"
+        );
+    }
+
+    #[test]
+    fn folding_spans_dashes_and_line_breaks() {
+        assert!(matches!(run("come - at least", None, None), Exact(_)));
+        assert!(matches!(run("$500 billion. Son", None, None), Exact(_)));
+    }
+
+    #[test]
+    fn case_matters() {
+        assert!(matches!(run("they don't", None, None), NotFound(_)));
+    }
+
+    #[test]
+    fn ambiguous_lists_every_match_with_a_way_out() {
+        let Ambiguous(candidates) = run("$500 billion", None, None) else {
+            panic!("expected ambiguity");
+        };
+        assert_eq!(candidates.len(), 2);
+        assert_eq!(
+            candidates[0].disambiguation,
+            Some(Context::Suffix(".".to_string()))
+        );
+        assert_eq!(
+            candidates[1].disambiguation,
+            Some(Context::Prefix("said ".to_string()))
+        );
+    }
+
+    #[test]
+    fn prefix_and_suffix_pick_one() {
+        let Exact(range) = run("$500 billion", Some("invest "), None) else {
+            panic!("the prefix singles it out");
+        };
+        assert!(TEXT[..range.start].ends_with("invest "));
+        assert!(matches!(
+            run("$500 billion", None, Some(" would")),
+            Exact(_)
+        ));
+    }
+
+    #[test]
+    fn typo_finds_the_closest_passage() {
+        let NotFound(Some(near)) = run("They don't actualy have the money", None, None) else {
+            panic!("expected a near miss");
+        };
+        assert!(
+            TEXT[near.range.clone()].contains("actually have the money"),
+            "{}",
+            &TEXT[near.range]
+        );
+        assert!(near.similarity > 0.9);
+    }
+
+    #[test]
+    fn words_helpers() {
+        assert_eq!(last_words("to invest ", 1), "invest ");
+        assert_eq!(last_words("to invest ", 2), "to invest ");
+        assert_eq!(first_words(" would come at", 2), " would come");
+    }
+}

@@ -1,0 +1,360 @@
+//! Annotation files, as the editor writes them and as the build resolves them.
+//!
+//! A file holds one annotation or a list. Every value keeps its place in the file
+//! (`Spanned`), so a wrong quote, a duplicate id or an unknown source is reported at the line
+//! the editor must change.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::annotate::figure::Unit;
+use crate::content::is_slug;
+use crate::diagnostics::{Diagnostic, Location, closest_name};
+use crate::yaml;
+
+/// What an annotation anchors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A number the source states; `value` and `unit` say which.
+    Figure,
+    /// Words someone said; `speaker` says who.
+    Quote,
+    /// A passage worth a comment.
+    Note,
+}
+
+impl Kind {
+    /// The name used in files and CSS classes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Figure => "figure",
+            Kind::Quote => "quote",
+            Kind::Note => "note",
+        }
+    }
+}
+
+/// One target as written: a passage of one source.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetEntry {
+    source: Spanned<String>,
+    quote: Spanned<String>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+}
+
+/// One annotation as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnnotationEntry {
+    id: Spanned<String>,
+    kind: Spanned<Kind>,
+    source: Option<Spanned<String>>,
+    quote: Option<Spanned<String>>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+    targets: Option<Spanned<Vec<TargetEntry>>>,
+    value: Option<Spanned<f64>>,
+    unit: Option<Spanned<String>>,
+    speaker: Option<String>,
+    note: Option<String>,
+}
+
+/// A target: the exact words of one source an annotation points at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The source's slug.
+    pub source: String,
+    /// The words as the editor wrote them.
+    pub quote: String,
+    /// Text just before, to pick one of several matches.
+    pub prefix: Option<String>,
+    /// Text just after.
+    pub suffix: Option<String>,
+    /// Where the source slug is written.
+    pub source_at: Location,
+    /// Where the quote is written.
+    pub quote_at: Location,
+}
+
+/// An annotation, checked for shape but not yet anchored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Annotation {
+    /// Unique across the site; `[a-z0-9-]+`.
+    pub id: String,
+    /// Figure, quote or note.
+    pub kind: Kind,
+    /// One or more passages.
+    pub targets: Vec<Target>,
+    /// For figures: the number the quotes state.
+    pub value: Option<f64>,
+    /// For figures: what the number counts.
+    pub unit: Option<Unit>,
+    /// For quotes: who said it.
+    pub speaker: Option<String>,
+    /// Markdown shown beside the passage and in the briefing.
+    pub note: Option<String>,
+    /// Where the id is written.
+    pub at: Location,
+    /// Where `value` is written, for figure mismatches.
+    pub value_at: Option<Location>,
+}
+
+/// Annotation files larger than this are refused: hand-written files are small, and a huge one
+/// is a mistake (a pasted article, a generated dump) that would slow every build.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// Parses one annotation file; `file` is relative to the root.
+pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Annotation>, Vec<Diagnostic>> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(vec![
+            Diagnostic::error("E111", format!("this annotation file is {} KB; the limit is {} KB", text.len() / 1024, MAX_FILE_BYTES / 1024))
+                .at(Location::from_range(file, text, 0..0))
+                .help("split it into several files under content/annotations/; any names and sub-folders work"),
+        ]);
+    }
+    let entries: Vec<AnnotationEntry> = if is_list(text) {
+        yaml::parse(file, text, 1).map_err(|d| vec![d])?
+    } else if text.trim().is_empty() || is_only_comments(text) {
+        Vec::new()
+    } else {
+        vec![yaml::parse(file, text, 1).map_err(|d| vec![d])?]
+    };
+    let mut annotations = Vec::new();
+    let mut problems = Vec::new();
+    for entry in entries {
+        match check_entry(file, text, entry) {
+            Ok(annotation) => annotations.push(annotation),
+            Err(mut found) => problems.append(&mut found),
+        }
+    }
+    if problems.is_empty() {
+        Ok(annotations)
+    } else {
+        Err(problems)
+    }
+}
+
+fn significant_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|line| !line.is_empty() && !line.starts_with('#') && *line != "---")
+}
+
+fn is_list(text: &str) -> bool {
+    significant_lines(text)
+        .next()
+        .is_some_and(|line| line.starts_with('-'))
+}
+
+fn is_only_comments(text: &str) -> bool {
+    significant_lines(text).next().is_none()
+}
+
+fn check_entry(
+    file: &Path,
+    text: &str,
+    entry: AnnotationEntry,
+) -> Result<Annotation, Vec<Diagnostic>> {
+    let locate = |at: &serde_saphyr::Location| yaml::locate(file, text, 1, at);
+    let mut problems = Vec::new();
+    let id_at = locate(&entry.id.referenced);
+    if !is_slug(&entry.id.value) {
+        let suggestion = crate::render::markdown::slugify(&entry.id.value);
+        problems.push(
+            Diagnostic::error(
+                "E105",
+                format!("`{}` is not a valid annotation id", entry.id.value),
+            )
+            .at(id_at.clone())
+            .label("ids use lowercase letters, digits and dashes")
+            .help(format!(
+                "write it as `{suggestion}`; ids appear in URLs (`#ann-{suggestion}`)"
+            )),
+        );
+    }
+    let kind = entry.kind.value;
+    let targets = match (&entry.targets, &entry.source, &entry.quote) {
+        (Some(targets), None, None) => {
+            if targets.value.is_empty() {
+                problems.push(
+                    Diagnostic::error("E110", "`targets` is empty")
+                        .at(locate(&targets.referenced))
+                        .help("give at least one `- source: ...` with its `quote: ...`"),
+                );
+            }
+            targets
+                .value
+                .iter()
+                .map(|t| Target {
+                    source: t.source.value.clone(),
+                    quote: t.quote.value.clone(),
+                    prefix: t.prefix.clone(),
+                    suffix: t.suffix.clone(),
+                    source_at: locate(&t.source.referenced),
+                    quote_at: locate(&t.quote.referenced),
+                })
+                .collect()
+        }
+        (Some(targets), _, _) => {
+            problems.push(
+                Diagnostic::error("E109", "this annotation has both `targets:` and a top-level `source:`/`quote:`")
+                    .at(locate(&targets.referenced))
+                    .help("use either `source:` + `quote:` for one passage, or `targets:` for several, not both"),
+            );
+            Vec::new()
+        }
+        (None, Some(source), Some(quote)) => vec![Target {
+            source: source.value.clone(),
+            quote: quote.value.clone(),
+            prefix: entry.prefix.clone(),
+            suffix: entry.suffix.clone(),
+            source_at: locate(&source.referenced),
+            quote_at: locate(&quote.referenced),
+        }],
+        (None, _, _) => {
+            let missing = if entry.source.is_none() {
+                "source"
+            } else {
+                "quote"
+            };
+            problems.push(
+                Diagnostic::error("E110", format!("this annotation has no `{missing}`"))
+                    .at(id_at.clone())
+                    .help("give `source:` (a slug of content/sources/) and `quote:` (the exact words), or a `targets:` list"),
+            );
+            Vec::new()
+        }
+    };
+    for target in &targets {
+        if target.quote.trim().is_empty() {
+            problems.push(
+                Diagnostic::error("E108", "the quote is empty")
+                    .at(target.quote_at.clone())
+                    .help("copy the exact words of the passage from the source page"),
+            );
+        }
+    }
+    let unit = entry
+        .unit
+        .as_ref()
+        .and_then(|unit| match Unit::parse(&unit.value) {
+            Some(parsed) => Some(parsed),
+            None => {
+                let diagnostic =
+                    Diagnostic::error("E113", format!("unknown unit `{}`", unit.value))
+                        .at(locate(&unit.referenced));
+                problems.push(
+                    match closest_name(&unit.value, Unit::NAMES.iter().copied()) {
+                        Some(name) => diagnostic.help(format!(
+                            "did you mean `{name}`? units: {}",
+                            Unit::NAMES.join(", ")
+                        )),
+                        None => diagnostic.help(format!("units: {}", Unit::NAMES.join(", "))),
+                    },
+                );
+                None
+            }
+        });
+    if kind == Kind::Figure && entry.value.is_none() {
+        problems.push(
+            Diagnostic::error("E114", "this figure has no `value`")
+                .at(id_at.clone())
+                .help("add `value:` with the number the quote states, like `value: 500e9` for \"$500 billion\""),
+        );
+    }
+    if problems.is_empty() {
+        Ok(Annotation {
+            id: entry.id.value,
+            kind,
+            targets,
+            value: entry.value.as_ref().map(|v| v.value),
+            value_at: entry.value.as_ref().map(|v| locate(&v.referenced)),
+            unit,
+            speaker: entry.speaker,
+            note: entry.note,
+            at: id_at,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Annotation>, Vec<Diagnostic>> {
+        parse_file(Path::new("content/annotations/a.yaml"), text)
+    }
+
+    #[test]
+    fn single_and_list_forms() {
+        let one = parse("id: a\nkind: quote\nsource: s\nquote: \"x\"\n").expect("valid");
+        assert_eq!(one.len(), 1);
+        let many = parse("# comment\n- id: a\n  kind: note\n  source: s\n  quote: x\n- id: b\n  kind: figure\n  value: 500e9\n  unit: USD\n  targets:\n    - source: s\n      quote: $500 billion\n    - source: t\n      quote: $500bn\n").expect("valid");
+        assert_eq!(many.len(), 2);
+        assert_eq!(many[1].targets.len(), 2);
+        assert_eq!(many[1].value, Some(500e9));
+        assert_eq!(many[1].targets[1].quote_at.line, 14);
+    }
+
+    #[test]
+    fn unknown_kind_suggests() {
+        let errors = parse("id: a\nkind: qoute\nsource: s\nquote: x\n").expect_err("bad kind");
+        assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(2));
+        assert!(
+            errors[0].help.as_deref().unwrap_or("").contains("`quote`"),
+            "{:?}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn shape_errors() {
+        let codes = |text: &str| -> Vec<&'static str> {
+            parse(text)
+                .expect_err(text)
+                .iter()
+                .map(|d| d.code)
+                .collect()
+        };
+        assert_eq!(
+            codes("id: Bad Id\nkind: note\nsource: s\nquote: x\n"),
+            ["E105"]
+        );
+        assert_eq!(
+            codes("id: a\nkind: note\nsource: s\nquote: \"  \"\n"),
+            ["E108"]
+        );
+        assert_eq!(
+            codes(
+                "id: a\nkind: note\nsource: s\nquote: x\ntargets:\n  - source: s\n    quote: y\n"
+            ),
+            ["E109"]
+        );
+        assert_eq!(codes("id: a\nkind: note\nsource: s\n"), ["E110"]);
+        assert_eq!(
+            codes("id: a\nkind: figure\nsource: s\nquote: x\n"),
+            ["E114"]
+        );
+        assert_eq!(
+            codes("id: a\nkind: figure\nvalue: 1\nunit: dolars\nsource: s\nquote: x\n"),
+            ["E113"]
+        );
+        assert_eq!(
+            codes(&format!("# {}\n", "x".repeat(MAX_FILE_BYTES))),
+            ["E111"]
+        );
+    }
+
+    #[test]
+    fn unknown_key_suggests() {
+        let errors = parse("id: a\nkind: note\nsource: s\nqoute: x\n").expect_err("typo");
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `quote`?"));
+    }
+}

@@ -1,0 +1,452 @@
+//! The resolve stage: annotations anchored in their sources, figures checked, citations
+//! resolved. It reads the loaded site and returns [`Resolved`], which rendering only reads.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::Event;
+
+use super::anchor::{self, Anchoring, Candidate, Context, NearMiss};
+use super::citation::{self, Citable, Citing};
+use super::diff::{describe_changes, diff_words};
+use super::figure::{self, format_quantity, same_value};
+use super::fold::{Folded, fold};
+use super::model::{Annotation, Kind, Target};
+use crate::content::{Briefing, MarkdownFile, Source};
+use crate::diagnostics::{Diagnostic, closest_name};
+use crate::render::markdown;
+
+/// One anchored passage of an annotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    /// The index of the source in the site's sources.
+    pub source: usize,
+    /// The passage in the source's reader text.
+    pub range: Range<usize>,
+    /// The line of the source file it is on.
+    pub line: usize,
+    /// Its element id on the source page: `ann-<id>`, or `ann-<id>-<k>` for a further
+    /// passage of the same annotation in the same source.
+    pub dom_id: String,
+    /// The passage as the source words it.
+    pub exact: String,
+    /// The number it states, for figures.
+    pub stated: Option<figure::Quantity>,
+}
+
+/// An annotation with its passages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchored {
+    /// As written.
+    pub annotation: Annotation,
+    /// Its display number, from 1, in order of first citation in the briefing.
+    pub number: usize,
+    /// One per target, in the order written.
+    pub passages: Vec<Passage>,
+    /// How many times the briefing cites it.
+    pub citations: usize,
+    /// The note as HTML, for pages at the site root and for pages one folder down.
+    pub note_html: Option<[String; 2]>,
+}
+
+/// Everything rendering needs from the annotation layer.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    /// The annotations, by display number.
+    pub annotations: Vec<Anchored>,
+    /// The briefing's events with citations turned into links.
+    pub briefing: Vec<Event<'static>>,
+}
+
+/// Anchors `annotations` in `sources` and resolves the briefing's citations.
+pub fn resolve(
+    annotations: Vec<Annotation>,
+    sources: &[Source],
+    briefing: &Briefing,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Resolved {
+    let annotations = drop_duplicates(annotations, diagnostics);
+    let folded: Vec<Folded> = sources.iter().map(|s| fold(&s.body.text.text)).collect();
+    let by_slug: HashMap<&str, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.slug.as_str(), i))
+        .collect();
+    let mut anchored: Vec<Anchored> = Vec::new();
+    for annotation in annotations {
+        let mut passages = Vec::new();
+        let mut seen_in: HashMap<usize, usize> = HashMap::new();
+        for target in &annotation.targets {
+            let Some(&index) = by_slug.get(target.source.as_str()) else {
+                diagnostics.push(unknown_source(target, sources));
+                continue;
+            };
+            let source = &sources[index];
+            let text = &source.body.text.text;
+            let Some(range) = anchor_target(target, source, &folded[index], diagnostics) else {
+                continue;
+            };
+            let exact = text[range.clone()].to_string();
+            let stated = figure::first_figure(&exact);
+            if annotation.kind == Kind::Figure {
+                check_figure(&annotation, target, stated.as_ref(), diagnostics);
+            }
+            let k = seen_in.entry(index).or_insert(0);
+            *k += 1;
+            let dom_id = if *k == 1 {
+                format!("ann-{}", annotation.id)
+            } else {
+                format!("ann-{}-{k}", annotation.id)
+            };
+            passages.push(Passage {
+                source: index,
+                line: source_line(source, range.start),
+                range,
+                dom_id,
+                exact,
+                stated,
+            });
+        }
+        if passages.len() == annotation.targets.len() {
+            anchored.push(Anchored {
+                annotation,
+                number: 0,
+                passages,
+                citations: 0,
+                note_html: None,
+            });
+        }
+    }
+    let citables = citables(&anchored, sources);
+    let citing = Citing {
+        file: &briefing.markdown,
+        root: "",
+        briefing: true,
+    };
+    let resolution = citation::resolve(briefing.body.events.clone(), &citables, &citing);
+    diagnostics.extend(resolution.diagnostics);
+    number_by_first_citation(&mut anchored, &resolution.order, &resolution.counts);
+    for a in &mut anchored {
+        a.note_html = a.annotation.note.as_deref().map(|note| {
+            let mut html =
+                |root: &str| render_note(note, &a.annotation, root, &citables, diagnostics);
+            [html(""), html("../")]
+        });
+    }
+    Resolved {
+        annotations: anchored,
+        briefing: resolution.events.into_iter().map(|(e, _)| e).collect(),
+    }
+}
+
+/// Notes are Markdown like the briefing but, like sources, never carry raw HTML. Their
+/// citations link to other passages; a problem in one is reported at the annotation.
+fn render_note(
+    note: &str,
+    annotation: &Annotation,
+    root: &str,
+    citables: &BTreeMap<String, Citable>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    let options = markdown::MarkdownOptions {
+        smart_punctuation: true,
+        allow_html: false,
+    };
+    let parsed = markdown::parse(note, options);
+    let file = MarkdownFile {
+        file: annotation.at.file.clone(),
+        text: note.to_string(),
+        body_offset: 0,
+    };
+    let citing = Citing {
+        file: &file,
+        root,
+        briefing: false,
+    };
+    let resolution = citation::resolve(parsed.events, citables, &citing);
+    if root.is_empty() {
+        diagnostics.extend(resolution.diagnostics.into_iter().map(|d| {
+            let mut d = d.note(format!("in the note of `{}`", annotation.id));
+            d.location = Some(annotation.at.clone());
+            d
+        }));
+    }
+    markdown::render(resolution.events.into_iter().map(|(e, _)| e))
+}
+
+/// The annotations cite-able from Markdown, by id.
+pub fn citables(anchored: &[Anchored], sources: &[Source]) -> BTreeMap<String, Citable> {
+    anchored
+        .iter()
+        .map(|a| {
+            let first = &a.passages[0];
+            let citable = Citable {
+                kind: a.annotation.kind,
+                href: format!(
+                    "sources/{}.html#{}",
+                    sources[first.source].slug, first.dom_id
+                ),
+                quote: a.annotation.targets[0].quote.trim().to_string(),
+                value: a.annotation.value,
+                value_text: a.annotation.value.map(|v| value_text(v, &a.annotation)),
+            };
+            (a.annotation.id.clone(), citable)
+        })
+        .collect()
+}
+
+/// How a figure's value reads, in its unit.
+pub fn value_text(value: f64, annotation: &Annotation) -> String {
+    match annotation.unit {
+        Some(unit) => format_quantity(value, unit),
+        None => format!("{value}"),
+    }
+}
+
+/// Two annotations with one id: the later one is an error naming the first.
+fn drop_duplicates(
+    annotations: Vec<Annotation>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Annotation> {
+    let mut first: HashMap<String, (std::path::PathBuf, usize)> = HashMap::new();
+    let mut kept = Vec::new();
+    for annotation in annotations {
+        if let Some((file, line)) = first.get(&annotation.id) {
+            diagnostics.push(
+                Diagnostic::error("E104", format!("the id `{}` is used twice", annotation.id))
+                    .at(annotation.at.clone())
+                    .label("second use")
+                    .note(format!("first used at {}:{line}", file.display()))
+                    .help("ids are unique across the site: rename one of them"),
+            );
+            continue;
+        }
+        first.insert(
+            annotation.id.clone(),
+            (annotation.at.file.clone(), annotation.at.line),
+        );
+        kept.push(annotation);
+    }
+    kept
+}
+
+fn unknown_source(target: &Target, sources: &[Source]) -> Diagnostic {
+    let diagnostic = Diagnostic::error("E106", format!("there is no source `{}`", target.source))
+        .at(target.source_at.clone())
+        .label("not a file of content/sources/");
+    let slugs = sources.iter().map(|s| s.slug.as_str());
+    match closest_name(&target.source, slugs.clone()) {
+        Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
+        None => diagnostic.help(format!("sources: {}", slugs.collect::<Vec<_>>().join(", "))),
+    }
+}
+
+fn anchor_target(
+    target: &Target,
+    source: &Source,
+    folded: &Folded,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Range<usize>> {
+    let text = &source.body.text.text;
+    match anchor::anchor(
+        folded,
+        text,
+        &target.quote,
+        target.prefix.as_deref(),
+        target.suffix.as_deref(),
+    ) {
+        Anchoring::Exact(range) => Some(range),
+        Anchoring::Ambiguous(candidates) => {
+            diagnostics.push(ambiguous(target, source, &candidates));
+            None
+        }
+        Anchoring::NotFound(near) => {
+            diagnostics.push(not_found(target, source, near.as_ref()));
+            None
+        }
+    }
+}
+
+fn ambiguous(target: &Target, source: &Source, candidates: &[Candidate]) -> Diagnostic {
+    let mut diagnostic = Diagnostic::error(
+        "E102",
+        format!(
+            "the quote occurs {} times in `{}`",
+            candidates.len(),
+            source.slug
+        ),
+    )
+    .at(target.quote_at.clone())
+    .label("matches more than one passage");
+    for (n, candidate) in candidates.iter().enumerate() {
+        let line = source_line(source, candidate.range.start);
+        let context = excerpt(&source.body.text.text, candidate.range.clone());
+        let fix = match &candidate.disambiguation {
+            Some(Context::Prefix(prefix)) => {
+                format!("to pick it, add `prefix: {}`", yaml_string(prefix))
+            }
+            Some(Context::Suffix(suffix)) => {
+                format!("to pick it, add `suffix: {}`", yaml_string(suffix))
+            }
+            None => "no short context singles it out; quote more words".to_string(),
+        };
+        diagnostic = diagnostic.note(format!(
+            "match {} at {}:{line}: {context}; {fix}",
+            n + 1,
+            source.markdown.file.display()
+        ));
+    }
+    diagnostic.help(
+        "a quote must match exactly one passage: add a `prefix` or `suffix` from the notes above",
+    )
+}
+
+fn not_found(target: &Target, source: &Source, near: Option<&NearMiss>) -> Diagnostic {
+    let diagnostic = Diagnostic::error("E101", format!("the quote is not in `{}`", source.slug))
+        .at(target.quote_at.clone())
+        .label("no passage has these exact words");
+    let Some(near) = near.filter(|n| n.similarity >= 0.5) else {
+        return diagnostic.help("copy the words from the source page; matching ignores only white space, quote styles and dashes");
+    };
+    let text = &source.body.text.text;
+    let passage = &text[near.range.clone()];
+    let changes = describe_changes(&diff_words(target.quote.trim(), passage));
+    let line = source_line(source, near.range.start);
+    let diagnostic = diagnostic.note(format!(
+        "closest passage, {:.0}% alike, at {}:{line}: {}",
+        near.similarity * 100.0,
+        source.markdown.file.display(),
+        yaml_string(passage)
+    ));
+    if changes.is_empty() {
+        diagnostic.help(
+            "the words match but their spelling or punctuation differs; copy the passage above",
+        )
+    } else {
+        diagnostic.help(format!("words that differ: {changes}"))
+    }
+}
+
+fn check_figure(
+    annotation: &Annotation,
+    target: &Target,
+    stated: Option<&figure::Quantity>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(value) = annotation.value else {
+        return;
+    };
+    match stated {
+        Some(stated) if same_value(stated.value, value) => {}
+        Some(stated) => diagnostics.push(
+            Diagnostic::error("E103", format!("the quote states {}, but `value` is {}", format_quantity(stated.value, stated.unit), value_text(value, annotation)))
+                .at(target.quote_at.clone())
+                .label("this number")
+                .note(match &annotation.value_at {
+                    Some(at) => format!("`value` is set at {}:{}", at.file.display(), at.line),
+                    None => "`value` is missing".to_string(),
+                })
+                .help(format!("set `value: {}` if the quote is right, or quote the passage that states {}", yaml_number(stated.value), value_text(value, annotation))),
+        ),
+        None => diagnostics.push(
+            Diagnostic::error("E103", "a figure's quote must state its number")
+                .at(target.quote_at.clone())
+                .label("no number in these words")
+                .help("quote the words that state the number, like \"$500 billion\" or \"100,000 new jobs\""),
+        ),
+    }
+}
+
+/// The line of the source file holding reader-text offset `offset`.
+pub fn source_line(source: &Source, offset: usize) -> usize {
+    let body_offset = source.body.text.markdown_offset(offset);
+    let absolute = source.markdown.body_offset + body_offset;
+    source.markdown.text[..absolute.min(source.markdown.text.len())]
+        .matches('\n')
+        .count()
+        + 1
+}
+
+/// A short excerpt around a match: a few words either side, the match in brackets.
+fn excerpt(text: &str, range: Range<usize>) -> String {
+    let before: String = text[..range.start]
+        .chars()
+        .rev()
+        .take(30)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let after: String = text[range.end..].chars().take(30).collect();
+    let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!(
+        "\"...{} [{}] {}...\"",
+        clean(&before),
+        clean(&text[range]),
+        clean(&after)
+    )
+}
+
+/// A string as YAML, double-quoted (JSON strings are valid YAML).
+pub fn yaml_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+}
+
+fn yaml_number(value: f64) -> String {
+    if value.abs() >= 1e6 && value.fract() == 0.0 {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
+    }
+}
+
+/// Numbers annotations in the order the briefing first cites them; uncited ones follow in
+/// the order they were written.
+fn number_by_first_citation(
+    anchored: &mut [Anchored],
+    order: &[String],
+    counts: &BTreeMap<String, usize>,
+) {
+    let rank: HashMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let keys: Vec<usize> = anchored
+        .iter()
+        .map(|a| {
+            rank.get(a.annotation.id.as_str())
+                .copied()
+                .unwrap_or(usize::MAX)
+        })
+        .collect();
+    let mut indexed: Vec<(usize, usize)> =
+        keys.into_iter().enumerate().map(|(i, k)| (k, i)).collect();
+    indexed.sort();
+    let mut sorted: Vec<Anchored> = indexed.iter().map(|&(_, i)| anchored[i].clone()).collect();
+    for (index, a) in sorted.iter_mut().enumerate() {
+        a.number = index + 1;
+        a.citations = counts.get(&a.annotation.id).copied().unwrap_or(0);
+    }
+    anchored.clone_from_slice(&sorted);
+}
+
+/// Reads every annotation file under `root/content/annotations`, sorted by path.
+pub fn annotation_files(root: &Path) -> Vec<std::path::PathBuf> {
+    let dir = Path::new("content/annotations");
+    let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root.join(dir))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            e.file_type().is_file()
+                && e.path()
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml")
+        })
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect();
+    files.sort();
+    files
+}

@@ -1,0 +1,400 @@
+//! What the annotation layer adds to pages: marked passages with their notes on source pages,
+//! corroboration beside the briefing's citations, the key-figures table, and the views that
+//! `annotations.html` lists. Everything here reads the resolved model; nothing is checked here.
+
+use pulldown_cmark::{CowStr, Event, TagEnd};
+use serde::Serialize;
+
+use super::escape_html;
+use super::passages::{self, Mark};
+use crate::annotate::diff::{WordChange, diff_words};
+use crate::annotate::figure::same_value;
+use crate::annotate::model::Kind;
+use crate::annotate::resolve::{Anchored, Passage, Resolved, value_text};
+use crate::content::Source;
+
+/// A source page's body with its passages marked.
+pub fn source_html(source_index: usize, sources: &[Source], resolved: &Resolved) -> String {
+    let mut marks = Vec::new();
+    for anchored in &resolved.annotations {
+        for passage in anchored
+            .passages
+            .iter()
+            .filter(|p| p.source == source_index)
+        {
+            marks.push(Mark {
+                range: passage.range.clone(),
+                dom_id: passage.dom_id.clone(),
+                class: format!("ann ann-{}", anchored.annotation.kind.as_str()),
+                annotation: anchored.annotation.id.clone(),
+                after: format!(
+                    "<a class=\"ann-num\" href=\"#note-{}\" aria-label=\"annotation {}\">{}</a>",
+                    passage.dom_id, anchored.number, anchored.number
+                ),
+                aside: note_aside(anchored, passage, &sources[source_index]),
+            });
+        }
+    }
+    let source = &sources[source_index];
+    super::markdown::render(passages::apply(&source.body, &marks).into_iter())
+}
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Figure => "Figure",
+        Kind::Quote => "Quote",
+        Kind::Note => "Note",
+    }
+}
+
+/// The aside after a passage: number, kind, who or how much, the note, and the way back.
+fn note_aside(anchored: &Anchored, passage: &Passage, source: &Source) -> String {
+    let annotation = &anchored.annotation;
+    let mut head = format!(
+        "<span class=\"ann-num\">{}</span> <span class=\"ann-kind\">{}</span>",
+        anchored.number,
+        kind_label(annotation.kind)
+    );
+    if let Some(speaker) = &annotation.speaker {
+        head.push_str(&format!(
+            " · <span class=\"ann-speaker\">{}</span>",
+            escape_html(speaker)
+        ));
+    }
+    if let Some(value) = annotation.value {
+        head.push_str(&format!(
+            " · <span class=\"ann-value\">{}</span>",
+            escape_html(&value_text(value, annotation))
+        ));
+    }
+    let note = anchored
+        .note_html
+        .as_ref()
+        .map_or("", |[_, nested]| nested.as_str());
+    let mut links: Vec<String> = (1..=anchored.citations)
+        .map(|n| {
+            format!(
+                "<a href=\"../index.html#cite-{id}-{n}\">citation {n} in the briefing</a>",
+                id = annotation.id
+            )
+        })
+        .collect();
+    if anchored.citations == 0 {
+        links.push("not cited in the briefing".to_string());
+    }
+    links.push(format!(
+        "<a href=\"../annotations.html#{}\">all sources</a>",
+        annotation.id
+    ));
+    if let Some(url) = &source.meta.url {
+        links.push(format!(
+            "<a rel=\"external noopener\" href=\"{}\">at the original</a>",
+            escape_html(&text_fragment(url, &passage.exact))
+        ));
+    }
+    format!(
+        "<aside class=\"ann-note ann-{kind}\" id=\"note-{dom}\" aria-label=\"Annotation {n}\">\n<p class=\"ann-head\">{head}</p>\n{note}<p class=\"ann-links\">{links}</p>\n</aside>\n",
+        kind = annotation.kind.as_str(),
+        dom = passage.dom_id,
+        n = anchored.number,
+        links = links.join(" · ")
+    )
+}
+
+/// A link to `url` scrolled to `exact` (Text Fragments): `-`, `,` and `&` are
+/// percent-encoded because they are the directive's own syntax.
+pub fn text_fragment(url: &str, exact: &str) -> String {
+    let base = url.split('#').next().unwrap_or(url);
+    let words = exact.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!("{base}#:~:text={}", percent_encode(&words))
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric()
+            || matches!(byte, b'.' | b'_' | b'~' | b'!' | b'*' | b'(' | b')' | b'\'')
+        {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The briefing's body: citations as links, and after the block of the first citation of an
+/// annotation with several sources, how each source words it.
+pub fn briefing_html(resolved: &Resolved, sources: &[Source]) -> String {
+    let mut out: Vec<Event<'static>> = Vec::with_capacity(resolved.briefing.len());
+    let mut pending: Vec<String> = Vec::new();
+    for event in &resolved.briefing {
+        if let Event::InlineHtml(html) = event
+            && let Some(anchored) = first_citation_of_corroborated(html, resolved)
+        {
+            pending.push(corroboration_aside(anchored, sources));
+        }
+        let ends_block = matches!(
+            event,
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_))
+        );
+        out.push(event.clone());
+        if ends_block {
+            out.extend(
+                pending
+                    .drain(..)
+                    .map(|html| Event::Html(CowStr::from(html))),
+            );
+        }
+    }
+    out.extend(
+        pending
+            .into_iter()
+            .map(|html| Event::Html(CowStr::from(html))),
+    );
+    super::markdown::render(out.into_iter())
+}
+
+fn first_citation_of_corroborated<'a>(html: &str, resolved: &'a Resolved) -> Option<&'a Anchored> {
+    resolved
+        .annotations
+        .iter()
+        .filter(|a| a.passages.len() > 1)
+        .find(|a| html.contains(&format!(" id=\"cite-{}-1\"", a.annotation.id)))
+}
+
+fn corroboration_aside(anchored: &Anchored, sources: &[Source]) -> String {
+    let wordings = wordings(anchored, sources, "");
+    let items: String = wordings
+        .iter()
+        .map(|w| {
+            format!(
+                "<li><a href=\"{}\">{}</a>: <q>{}</q></li>\n",
+                escape_html(&w.href),
+                escape_html(&w.outlet),
+                w.quote_html
+            )
+        })
+        .collect();
+    format!(
+        "<aside class=\"corroboration\" aria-label=\"How the sources word it\">\n<p class=\"corroboration-head\">How the sources word it{}</p>\n<ul>\n{items}</ul>\n</aside>\n",
+        corroborated_label(anchored)
+    )
+}
+
+fn corroborated_label(anchored: &Anchored) -> String {
+    match corroborated(anchored) {
+        n if n > 1 => format!(" · figure corroborated by {n} sources"),
+        _ => String::new(),
+    }
+}
+
+/// How many distinct sources state a figure's value.
+pub fn corroborated(anchored: &Anchored) -> usize {
+    let Some(value) = anchored.annotation.value else {
+        return 0;
+    };
+    let mut sources: Vec<usize> = anchored
+        .passages
+        .iter()
+        .filter(|p| {
+            p.stated
+                .as_ref()
+                .is_some_and(|q| same_value(q.value, value))
+        })
+        .map(|p| p.source)
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    sources.len()
+}
+
+/// One source's wording of an annotation, for side-by-side views.
+#[derive(Debug, Serialize)]
+pub struct Wording {
+    /// The source's slug.
+    pub source: String,
+    /// The source's title.
+    pub title: String,
+    /// The source's outlet.
+    pub outlet: String,
+    /// The passage, relative to the page: `sources/<slug>.html#ann-<id>`.
+    pub href: String,
+    /// The line of the source file.
+    pub line: usize,
+    /// The passage as HTML, the words that differ from the other wording in `<mark>`.
+    pub quote_html: String,
+}
+
+/// Each target's wording; with two or more, the words that differ from the first wording
+/// (and, for the first, from the second) are marked.
+pub fn wordings(anchored: &Anchored, sources: &[Source], root: &str) -> Vec<Wording> {
+    let exacts: Vec<&str> = anchored.passages.iter().map(|p| p.exact.as_str()).collect();
+    anchored
+        .passages
+        .iter()
+        .enumerate()
+        .map(|(index, passage)| {
+            let source = &sources[passage.source];
+            let other = if index == 0 {
+                exacts.get(1)
+            } else {
+                exacts.first()
+            };
+            let quote_html = match other {
+                Some(other) => marked_differences(other, &passage.exact),
+                None => escape_html(&passage.exact),
+            };
+            Wording {
+                source: source.slug.clone(),
+                title: source.meta.title.clone(),
+                outlet: source.meta.outlet.clone(),
+                href: format!("{root}sources/{}.html#{}", source.slug, passage.dom_id),
+                line: passage.line,
+                quote_html,
+            }
+        })
+        .collect()
+}
+
+/// `text` as HTML with the words absent from `other` marked.
+fn marked_differences(other: &str, text: &str) -> String {
+    diff_words(other, text)
+        .into_iter()
+        .filter_map(|change| match change {
+            WordChange::Same(word) => Some(escape_html(word)),
+            WordChange::Added(word) => Some(format!(
+                "<mark class=\"differs\">{}</mark>",
+                escape_html(word)
+            )),
+            WordChange::Removed(_) => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A row of the briefing's key-figures table.
+#[derive(Debug, Serialize)]
+pub struct KeyFigure {
+    /// The annotation id.
+    pub id: String,
+    /// Its display number.
+    pub number: usize,
+    /// What the figure is: the first line of its note, or its quote.
+    pub label: String,
+    /// The value as a reader writes it: "$500 billion".
+    pub value: String,
+    /// The unit name: "USD".
+    pub unit: String,
+    /// The sources that state it, each linking to its passage.
+    pub sources: Vec<Wording>,
+    /// How many sources state the same value.
+    pub corroborated: usize,
+}
+
+/// The key-figures table of the briefing: every figure, in display order.
+pub fn key_figures(resolved: &Resolved, sources: &[Source]) -> Vec<KeyFigure> {
+    resolved
+        .annotations
+        .iter()
+        .filter(|a| a.annotation.kind == Kind::Figure)
+        .filter_map(|a| {
+            let value = a.annotation.value?;
+            Some(KeyFigure {
+                id: a.annotation.id.clone(),
+                number: a.number,
+                label: label(a),
+                value: value_text(value, &a.annotation),
+                unit: a.annotation.unit.map_or("", |u| u.as_str()).to_string(),
+                sources: wordings(a, sources, ""),
+                corroborated: corroborated(a),
+            })
+        })
+        .collect()
+}
+
+fn label(anchored: &Anchored) -> String {
+    anchored
+        .annotation
+        .note
+        .as_deref()
+        .and_then(|note| note.lines().map(str::trim).find(|l| !l.is_empty()))
+        .map_or_else(
+            || anchored.annotation.targets[0].quote.trim().to_string(),
+            str::to_string,
+        )
+}
+
+/// One annotation, as `annotations.html` lists it.
+#[derive(Debug, Serialize)]
+pub struct AnnotationView {
+    /// The id, also the element id on the page.
+    pub id: String,
+    /// Display number.
+    pub number: usize,
+    /// "figure", "quote" or "note".
+    pub kind: &'static str,
+    /// Who said it.
+    pub speaker: Option<String>,
+    /// For figures, the value as written by a reader.
+    pub value: Option<String>,
+    /// The note as HTML.
+    pub note_html: Option<String>,
+    /// Each source's wording.
+    pub wordings: Vec<Wording>,
+    /// Links to each citation in the briefing.
+    pub citations: Vec<String>,
+    /// How many sources state the same value (figures).
+    pub corroborated: usize,
+    /// The annotation file.
+    pub file: String,
+    /// The line of its id.
+    pub line: usize,
+}
+
+/// Every annotation, in display order.
+pub fn views(resolved: &Resolved, sources: &[Source]) -> Vec<AnnotationView> {
+    resolved
+        .annotations
+        .iter()
+        .map(|a| AnnotationView {
+            id: a.annotation.id.clone(),
+            number: a.number,
+            kind: a.annotation.kind.as_str(),
+            speaker: a.annotation.speaker.clone(),
+            value: a.annotation.value.map(|v| value_text(v, &a.annotation)),
+            note_html: a.note_html.as_ref().map(|[root, _]| root.clone()),
+            wordings: wordings(a, sources, ""),
+            citations: (1..=a.citations)
+                .map(|n| format!("index.html#cite-{}-{n}", a.annotation.id))
+                .collect(),
+            corroborated: corroborated(a),
+            file: a.annotation.at.file.display().to_string(),
+            line: a.annotation.at.line,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_fragments_encode_the_directive_syntax() {
+        assert_eq!(
+            text_fragment("https://e.com/a#top", "well under $10B, co-founded & more"),
+            "https://e.com/a#:~:text=well%20under%20%2410B%2C%20co%2Dfounded%20%26%20more"
+        );
+    }
+
+    #[test]
+    fn differing_words_are_marked() {
+        assert_eq!(
+            marked_differences(
+                "They don't actually have the money",
+                "actually have no money"
+            ),
+            "actually have <mark class=\"differs\">no</mark> money"
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! Marking passages in rendered Markdown, and placing asides after the block they end in.
+//!
+//! A passage is a range of the reader text; it may cross inline markup (emphasis, a link) and
+//! overlap or nest in other passages. Each text event it touches is split at every passage
+//! boundary and each piece is wrapped in one `<mark>` per passage covering it, so the HTML stays
+//! well nested whatever the overlaps. The first piece carries the passage's id; after the last
+//! comes its visible number; its aside (the note, the back-links) follows the enclosing block.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, TagEnd};
+
+use super::markdown::Markdown;
+
+/// A passage to mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// The range in the reader text.
+    pub range: Range<usize>,
+    /// The id of the first piece (`ann-<id>`).
+    pub dom_id: String,
+    /// The classes of every piece.
+    pub class: String,
+    /// The annotation id, as `data-ann`.
+    pub annotation: String,
+    /// HTML placed right after the passage (its number).
+    pub after: String,
+    /// HTML placed after the block the passage ends in (its note).
+    pub aside: String,
+}
+
+/// The events of `markdown` with `marks` applied.
+pub fn apply(markdown: &Markdown, marks: &[Mark]) -> Vec<Event<'static>> {
+    let mut out = Vec::with_capacity(markdown.events.len() + marks.len() * 4);
+    let mut pieces = markdown.text.pieces.iter().peekable();
+    let mut pending_asides: Vec<&str> = Vec::new();
+    for (index, (event, _)) in markdown.events.iter().enumerate() {
+        let piece = pieces.next_if(|piece| piece.event == index);
+        match (piece, event) {
+            (Some(piece), Event::Text(text) | Event::Code(text)) => {
+                let is_code = matches!(event, Event::Code(_));
+                split_piece(
+                    text,
+                    piece.text.clone(),
+                    is_code,
+                    marks,
+                    &mut out,
+                    &mut pending_asides,
+                );
+            }
+            (_, Event::End(tag)) if ends_block(*tag) => {
+                out.push(event.clone());
+                for aside in pending_asides.drain(..) {
+                    out.push(Event::Html(CowStr::from(aside.to_string())));
+                }
+            }
+            _ => out.push(event.clone()),
+        }
+    }
+    for aside in pending_asides {
+        out.push(Event::Html(CowStr::from(aside.to_string())));
+    }
+    out
+}
+
+fn ends_block(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::TableCell
+            | TagEnd::FootnoteDefinition
+    )
+}
+
+/// Emits one text event's pieces, each wrapped in the marks covering it.
+fn split_piece<'m>(
+    text: &str,
+    span: Range<usize>,
+    is_code: bool,
+    marks: &'m [Mark],
+    out: &mut Vec<Event<'static>>,
+    asides: &mut Vec<&'m str>,
+) {
+    let touching: Vec<&Mark> = marks
+        .iter()
+        .filter(|m| m.range.start < span.end && m.range.end > span.start)
+        .collect();
+    let ending_here = |at: usize| {
+        marks
+            .iter()
+            .filter(move |m| m.range.end == at && span.start < at)
+    };
+    if touching.is_empty() {
+        out.push(text_event(text, is_code));
+        return;
+    }
+    let mut cuts: Vec<usize> = vec![span.start, span.end];
+    for mark in &touching {
+        cuts.extend(
+            [mark.range.start, mark.range.end]
+                .into_iter()
+                .filter(|c| span.start < *c && *c < span.end),
+        );
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    for window in cuts.windows(2) {
+        let (from, to) = (window[0], window[1]);
+        let mut covering: Vec<&Mark> = touching
+            .iter()
+            .copied()
+            .filter(|m| m.range.start <= from && to <= m.range.end)
+            .collect();
+        covering.sort_by(|a, b| {
+            a.range
+                .start
+                .cmp(&b.range.start)
+                .then(b.range.end.cmp(&a.range.end))
+        });
+        for mark in &covering {
+            // A trimmed quote starts on a character of some text event, so its first piece
+            // is the one that starts where it does.
+            let id = if mark.range.start == from {
+                format!(" id=\"{}\"", mark.dom_id)
+            } else {
+                String::new()
+            };
+            out.push(Event::InlineHtml(CowStr::from(format!(
+                "<mark class=\"{}\" data-ann=\"{}\"{id}>",
+                mark.class, mark.annotation
+            ))));
+        }
+        out.push(text_event(
+            &text[from - span.start..to - span.start],
+            is_code,
+        ));
+        for _ in &covering {
+            out.push(Event::InlineHtml(CowStr::from("</mark>")));
+        }
+        for mark in ending_here(to) {
+            out.push(Event::InlineHtml(CowStr::from(mark.after.clone())));
+            asides.push(&mark.aside);
+        }
+    }
+}
+
+fn text_event(text: &str, is_code: bool) -> Event<'static> {
+    let text = CowStr::from(text.to_string());
+    if is_code {
+        Event::Code(text)
+    } else {
+        Event::Text(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::markdown::{self, MarkdownOptions};
+
+    const OPTIONS: MarkdownOptions = MarkdownOptions {
+        smart_punctuation: false,
+        allow_html: false,
+    };
+
+    fn mark(text: &str, quote: &str, id: &str) -> Mark {
+        let start = text.find(quote).expect("the quote is in the text");
+        Mark {
+            range: start..start + quote.len(),
+            dom_id: format!("ann-{id}"),
+            class: "ann".to_string(),
+            annotation: id.to_string(),
+            after: format!("<sup>{id}</sup>"),
+            aside: format!("<aside id=\"note-{id}\"></aside>"),
+        }
+    }
+
+    fn html(body: &str, quotes: &[(&str, &str)]) -> String {
+        let parsed = markdown::parse(body, OPTIONS);
+        let marks: Vec<Mark> = quotes
+            .iter()
+            .map(|(q, id)| mark(&parsed.text.text, q, id))
+            .collect();
+        markdown::render(apply(&parsed, &marks).into_iter())
+    }
+
+    #[test]
+    fn marks_a_passage_with_its_number_and_aside() {
+        let out = html("One two three.\n\nNext.\n", &[("two", "a")]);
+        assert_eq!(
+            out,
+            "<p>One <mark class=\"ann\" data-ann=\"a\" id=\"ann-a\">two</mark><sup>a</sup> three.</p>\n<aside id=\"note-a\"></aside>\n<p>Next.</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_passage_across_emphasis_is_split_and_stays_nested() {
+        let out = html("One *two three* four.\n", &[("two three four", "a")]);
+        assert_eq!(
+            out,
+            "<p>One <em><mark class=\"ann\" data-ann=\"a\" id=\"ann-a\">two three</mark></em><mark class=\"ann\" data-ann=\"a\"> four</mark><sup>a</sup>.</p>\n<aside id=\"note-a\"></aside>"
+        );
+    }
+
+    #[test]
+    fn overlapping_and_nested_passages() {
+        let out = html(
+            "alpha beta gamma delta\n",
+            &[("alpha beta", "a"), ("beta gamma", "b"), ("gamma", "c")],
+        );
+        assert!(out.contains("<mark class=\"ann\" data-ann=\"a\"><mark class=\"ann\" data-ann=\"b\" id=\"ann-b\">beta</mark></mark>"), "{out}");
+        assert!(out.contains("<mark class=\"ann\" data-ann=\"b\"><mark class=\"ann\" data-ann=\"c\" id=\"ann-c\">gamma</mark></mark><sup>b</sup><sup>c</sup>"), "{out}");
+        assert_eq!(out.matches("id=\"ann-").count(), 3);
+        assert_eq!(out.matches("<mark").count(), out.matches("</mark>").count());
+    }
+
+    #[test]
+    fn passages_at_the_first_and_last_words() {
+        let out = html("First words and last\n", &[("First", "a"), ("last", "b")]);
+        assert!(
+            out.starts_with("<p><mark class=\"ann\" data-ann=\"a\" id=\"ann-a\">First</mark>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("id=\"ann-b\">last</mark><sup>b</sup></p>"),
+            "{out}"
+        );
+    }
+}
