@@ -7,7 +7,7 @@ fn minimal_site_builds_every_page() {
     let site = Site::minimal();
     let run = site.build();
     assert!(
-        run.stdout().starts_with("built 3 pages"),
+        run.stdout().starts_with("built 4 pages"),
         "{}",
         run.stdout()
     );
