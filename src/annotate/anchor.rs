@@ -176,14 +176,20 @@ fn near_miss(source: &Folded, original: &str, needle: &str) -> Option<NearMiss> 
     })
 }
 
-/// Grows a range to whole words, so a near miss reads as the passage, not a fragment of it.
+/// Grows a range to whole words (letters and digits, not the punctuation around them), so a
+/// near miss reads as the passage, not a fragment of it.
 fn widen_to_words(text: &str, range: Range<usize>) -> Range<usize> {
     let start = text[..range.start]
-        .rfind(char::is_whitespace)
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(range.start, |(i, _)| i);
     let end = text[range.end..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |i| range.end + i);
+        .char_indices()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(range.end, |(i, c)| range.end + i + c.len_utf8());
     start..end
 }
 

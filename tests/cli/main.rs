@@ -1,6 +1,7 @@
 //! The integration tests: one binary, running the real `brief` on sites laid out in temp
 //! folders and reading the produced HTML with an HTML parser.
 
+mod annotations;
 mod build;
 mod errors;
 mod import;
