@@ -17,8 +17,8 @@ use crate::config::SiteConfig;
 use crate::content::{self, Briefing, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use crate::output::{self, SiteFiles};
-use crate::render::annotations;
 use crate::render::theme::Theme;
+use crate::render::{annotations, chart, scripts};
 
 /// What the command line asks of a build.
 #[derive(Debug, Clone, Default)]
@@ -128,6 +128,14 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
     }
     if options.base_url.is_some() {
         config.base_url.clone_from(&options.base_url);
+    }
+    if let Some(base) = &config.base_url
+        && !(base.starts_with("https://") || base.starts_with("http://"))
+    {
+        diagnostics.push(
+            Diagnostic::error("E013", format!("the base URL `{base}` is not an http(s) address"))
+                .help("give the site's public address, like `https://user.github.io/repo/`; links never need it, only sitemap.xml and canonical links"),
+        );
     }
     let briefing_file = Path::new("content/index.md");
     let briefing = match read_text(root, briefing_file) {
@@ -317,7 +325,12 @@ pub fn render(
         .as_deref()
         .unwrap_or(&site.briefing.meta.title);
     let base = base_context(site, title, &sources);
-    let mut jobs: Vec<Page> = vec![Page::Briefing, Page::NotFound, Page::Annotations];
+    let mut jobs: Vec<Page> = vec![
+        Page::Briefing,
+        Page::NotFound,
+        Page::Annotations,
+        Page::Print,
+    ];
     jobs.extend((0..site.sources.len()).map(Page::Source));
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
         .par_iter()
@@ -336,7 +349,57 @@ pub fn render(
         files.insert(format!("assets/{path}"), bytes.clone());
     }
     files.insert(".nojekyll".to_string(), Vec::new());
+    files.insert(
+        "assets/annotations-data.js".to_string(),
+        scripts::annotations_data(resolved, &site.sources).into_bytes(),
+    );
+    files.insert(
+        "assets/search-index.js".to_string(),
+        scripts::search_index(&site.briefing, &site.sources, resolved).into_bytes(),
+    );
+    let title = site
+        .config
+        .title
+        .as_deref()
+        .unwrap_or(&site.briefing.meta.title);
+    files.insert(
+        "annotations.jsonld".to_string(),
+        annotations::json_ld(
+            resolved,
+            &site.sources,
+            title,
+            site.config.base_url.as_deref(),
+        )
+        .into_bytes(),
+    );
+    if let Some(base) = &site.config.base_url {
+        files.insert(
+            "sitemap.xml".to_string(),
+            sitemap(base, &files).into_bytes(),
+        );
+    }
     (!diagnostics.fails(false)).then_some(files)
+}
+
+/// `sitemap.xml`, only with a base URL: every page but the 404 and the print version.
+fn sitemap(base: &str, files: &SiteFiles) -> String {
+    let base = base.trim_end_matches('/');
+    let urls: String = files
+        .keys()
+        .filter(|path| {
+            path.ends_with(".html") && !matches!(path.as_str(), "404.html" | "print.html")
+        })
+        .map(|path| {
+            format!(
+                "  <url><loc>{}/{}</loc></url>\n",
+                crate::render::escape_html(base),
+                path
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{urls}</urlset>\n"
+    )
 }
 
 fn base_context(site: &Site, title: &str, sources: &[SourceContext<'_>]) -> Context {
@@ -365,6 +428,7 @@ enum Page {
     Source(usize),
     NotFound,
     Annotations,
+    Print,
 }
 
 impl Page {
@@ -382,10 +446,9 @@ impl Page {
             Page::Briefing => {
                 let meta = &site.briefing.meta;
                 let html = annotations::briefing_html(resolved, &site.sources);
-                context.insert(
-                    "key_figures",
-                    &annotations::key_figures(resolved, &site.sources),
-                );
+                let key_figures = annotations::key_figures(resolved, &site.sources);
+                context.insert("key_figures_chart", &chart::key_figures_chart(&key_figures));
+                context.insert("key_figures", &key_figures);
                 let page = PageContext {
                     kind: "briefing",
                     title: &meta.title,
@@ -426,6 +489,34 @@ impl Page {
                     canonical: None,
                 };
                 ("404.html", "404.html".to_string(), "", page, String::new())
+            }
+            Page::Print => {
+                let print_sources: Vec<serde_json::Value> = site
+                    .sources
+                    .iter()
+                    .enumerate()
+                    .map(|(index, source)| {
+                        serde_json::json!({
+                            "slug": source.slug,
+                            "title": source.meta.title,
+                            "outlet": source.meta.outlet,
+                            "date": source.meta.date,
+                            "url": source.meta.url,
+                            "html": annotations::source_html(index, &site.sources, resolved),
+                        })
+                    })
+                    .collect();
+                context.insert("print_sources", &print_sources);
+                let page = PageContext {
+                    kind: "print",
+                    title: &site.briefing.meta.title,
+                    path: "print.html",
+                    language,
+                    description: None,
+                    canonical: None,
+                };
+                let html = annotations::briefing_html(resolved, &site.sources);
+                ("print.html", "print.html".to_string(), "", page, html)
             }
             Page::Annotations => {
                 context.insert("annotations", &annotations::views(resolved, &site.sources));

@@ -63,9 +63,11 @@ pub fn resolve(
 ) -> Resolution {
     let mut out = Resolution::default();
     let mut open: Option<Open> = None;
+    let mut prose = Prose::default();
     for (event, range) in events {
         match (event, &mut open) {
             (Event::Start(Tag::Link { dest_url, .. }), None) if dest_url.starts_with('@') => {
+                prose.flush(citing, &mut out.diagnostics);
                 open = Some(Open {
                     id: dest_url[1..].to_string(),
                     range,
@@ -85,13 +87,62 @@ pub fn resolve(
                 link.inner.push((event, range));
             }
             (Event::Text(text), None) if citing.briefing => {
-                warn_uncited_figures(&text, &range, citing, &mut out.diagnostics);
+                prose.push(&text, range.clone());
                 out.events.push((Event::Text(text), range));
             }
-            (event, None) => out.events.push((event, range)),
+            (Event::SoftBreak, None) if citing.briefing => {
+                prose.push(" ", range.clone());
+                out.events.push((Event::SoftBreak, range));
+            }
+            (event, None) => {
+                prose.flush(citing, &mut out.diagnostics);
+                out.events.push((event, range));
+            }
         }
     }
+    prose.flush(citing, &mut out.diagnostics);
     out
+}
+
+/// A run of prose outside citations, joined across soft line breaks so that a figure
+/// wrapped over two lines ("$10\nbillion") is read whole.
+#[derive(Default)]
+struct Prose {
+    text: String,
+    pieces: Vec<(usize, Range<usize>)>,
+}
+
+impl Prose {
+    fn push(&mut self, text: &str, range: Range<usize>) {
+        self.pieces.push((self.text.len(), range));
+        self.text.push_str(text);
+    }
+
+    /// Warns about every figure of the run, located in the Markdown, and starts a new run.
+    fn flush(&mut self, citing: &Citing<'_>, diagnostics: &mut Vec<Diagnostic>) {
+        for found in figure::find_figures(&self.text) {
+            let start = self.markdown_offset(found.range.start);
+            let end = self.markdown_offset(found.range.end).max(start);
+            diagnostics.push(
+                Diagnostic::warning("W201", format!("the figure \"{}\" cites no source", &self.text[found.range.clone()]))
+                    .at(citing.file.locate_in_body(start..end))
+                    .label("uncited figure")
+                    .help("annotate the passage that states it and cite it: `[this figure](@annotation-id)`"),
+            );
+        }
+        self.text.clear();
+        self.pieces.clear();
+    }
+
+    fn markdown_offset(&self, offset: usize) -> usize {
+        let index = self
+            .pieces
+            .partition_point(|(start, _)| *start <= offset)
+            .saturating_sub(1);
+        self.pieces.get(index).map_or(0, |(start, range)| {
+            (range.start + (offset - start)).min(range.end)
+        })
+    }
 }
 
 /// A citation link being read.
@@ -186,32 +237,6 @@ fn unknown_id(
     }
 }
 
-fn warn_uncited_figures(
-    text: &str,
-    range: &Range<usize>,
-    citing: &Citing<'_>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    for found in figure::find_figures(text) {
-        let start = (range.start + found.range.start).min(range.end);
-        let end = (range.start + found.range.end).min(range.end);
-        diagnostics.push(
-            Diagnostic::warning(
-                "W201",
-                format!(
-                    "the figure \"{}\" cites no source",
-                    &text[found.range.clone()]
-                ),
-            )
-            .at(citing.file.locate_in_body(start..end))
-            .label("uncited figure")
-            .help(
-                "annotate the passage that states it and cite it: `[this figure](@annotation-id)`",
-            ),
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,6 +326,29 @@ mod tests {
         assert_eq!(
             resolution.diagnostics[0].help.as_deref(),
             Some("did you mean `@stargate-total`?")
+        );
+    }
+
+    #[test]
+    fn figure_wrapped_over_two_lines_is_read_whole() {
+        let (_, resolution) = run("Funds far less than $10\nbillion, he said.\n");
+        assert_eq!(
+            resolution.diagnostics.len(),
+            1,
+            "{:?}",
+            resolution.diagnostics
+        );
+        assert!(
+            resolution.diagnostics[0].message.contains("$10 billion"),
+            "{}",
+            resolution.diagnostics[0].message
+        );
+        assert_eq!(
+            resolution.diagnostics[0]
+                .location
+                .as_ref()
+                .map(|l| (l.line, l.column)),
+            Some((4, 7))
         );
     }
 

@@ -11,5 +11,6 @@ pub mod diff;
 pub mod figure;
 pub mod fold;
 pub mod fuzzy;
+pub mod jsonld;
 pub mod model;
 pub mod resolve;

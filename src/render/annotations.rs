@@ -9,6 +9,7 @@ use super::escape_html;
 use super::passages::{self, Mark};
 use crate::annotate::diff::{WordChange, diff_words};
 use crate::annotate::figure::same_value;
+use crate::annotate::jsonld::{self, ExportAnnotation, ExportTarget};
 use crate::annotate::model::Kind;
 use crate::annotate::resolve::{Anchored, Passage, Resolved, value_text};
 use crate::content::Source;
@@ -284,6 +285,8 @@ pub struct KeyFigure {
     pub label: String,
     /// The value as a reader writes it: "$500 billion".
     pub value: String,
+    /// The value as a number, for charts.
+    pub amount: f64,
     /// The unit name: "USD".
     pub unit: String,
     /// The sources that state it, each linking to its passage.
@@ -305,6 +308,7 @@ pub fn key_figures(resolved: &Resolved, sources: &[Source]) -> Vec<KeyFigure> {
                 number: a.number,
                 label: label(a),
                 value: value_text(value, &a.annotation),
+                amount: value,
                 unit: a.annotation.unit.map_or("", |u| u.as_str()).to_string(),
                 sources: wordings(a, sources, ""),
                 corroborated: corroborated(a),
@@ -373,6 +377,67 @@ pub fn views(resolved: &Resolved, sources: &[Source]) -> Vec<AnnotationView> {
             line: a.annotation.at.line,
         })
         .collect()
+}
+
+/// How many characters of context a TextQuoteSelector carries on each side.
+const SELECTOR_CONTEXT: usize = 32;
+
+/// `annotations.jsonld`: the W3C Web Annotation export of every annotation.
+pub fn json_ld(
+    resolved: &Resolved,
+    sources: &[Source],
+    site_title: &str,
+    base_url: Option<&str>,
+) -> String {
+    let exported: Vec<ExportAnnotation> = resolved
+        .annotations
+        .iter()
+        .map(|anchored| {
+            let annotation = &anchored.annotation;
+            ExportAnnotation {
+                id: annotation.id.clone(),
+                kind: annotation.kind.as_str(),
+                note: annotation.note.clone(),
+                speaker: annotation.speaker.clone(),
+                value: annotation.value,
+                unit: annotation.unit.map(|u| u.as_str()),
+                targets: anchored
+                    .passages
+                    .iter()
+                    .map(|p| export_target(p, &sources[p.source]))
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut text =
+        serde_json::to_string_pretty(&jsonld::collection(&exported, site_title, base_url))
+            .unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn export_target(passage: &Passage, source: &Source) -> ExportTarget {
+    let text = &source.body.text.text;
+    let before = &text[..passage.range.start];
+    let after = &text[passage.range.end..];
+    let prefix: String = before
+        .chars()
+        .rev()
+        .take(SELECTOR_CONTEXT)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let start = before.chars().count();
+    ExportTarget {
+        page: format!("sources/{}.html", source.slug),
+        original_url: source.meta.url.clone(),
+        exact: passage.exact.clone(),
+        prefix,
+        suffix: after.chars().take(SELECTOR_CONTEXT).collect(),
+        start,
+        end: start + passage.exact.chars().count(),
+    }
 }
 
 #[cfg(test)]

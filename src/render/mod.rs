@@ -1,9 +1,11 @@
 //! Turning the site model into HTML: Markdown, code highlighting and the theme's templates.
 
 pub mod annotations;
+pub mod chart;
 pub mod highlight;
 pub mod markdown;
 pub mod passages;
+pub mod scripts;
 pub mod theme;
 
 /// Escapes text for HTML content and attribute values.

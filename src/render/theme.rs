@@ -35,6 +35,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "annotations.html",
         include_str!("../../themes/default/templates/annotations.html"),
     ),
+    (
+        "print.html",
+        include_str!("../../themes/default/templates/print.html"),
+    ),
 ];
 
 /// The default theme's static files, as compiled in.

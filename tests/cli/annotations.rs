@@ -291,6 +291,12 @@ fn the_real_briefing_is_clean_and_links_everywhere() {
             "{href} links back to {back}"
         );
     }
+    crate::w3c::assert_site_export_valid(&public);
+    let chart_bars = select(&index, "figure.chart svg a[href^='sources/'] rect");
+    assert!(
+        chart_bars.len() >= 2,
+        "the key-figures chart draws the dollar amounts"
+    );
     let annotations = read("annotations.html");
     let musk = select(&annotations, "#musk-no-money .wordings li");
     let words: Vec<String> = musk.iter().map(|li| li.text().collect()).collect();

@@ -7,7 +7,7 @@ fn minimal_site_builds_every_page() {
     let site = Site::minimal();
     let run = site.build();
     assert!(
-        run.stdout().starts_with("built 4 pages"),
+        run.stdout().starts_with("built 5 pages"),
         "{}",
         run.stdout()
     );
@@ -131,6 +131,7 @@ fn base_url_adds_canonical_links_and_nothing_absolute_without_it() {
     let site = Site::minimal();
     site.build();
     assert!(select(&site.page("index.html"), "link[rel=canonical]").is_empty());
+    assert!(!site.root().join("public/sitemap.xml").exists());
     let run = site.brief(&["build", "--base-url", "https://user.github.io/repo/"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let page = site.page("sources/a-source.html");
@@ -168,4 +169,36 @@ fn output_flag_writes_elsewhere() {
     let run = site.brief(&["build", "--output", out.to_str().expect("utf-8 temp path")]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     assert!(out.join("index.html").is_file());
+}
+
+#[test]
+fn script_data_ships_as_classic_scripts() {
+    let site = Site::minimal();
+    site.build();
+    for (file, global) in [
+        ("assets/search-index.js", "window.BRIEF_SEARCH = "),
+        ("assets/annotations-data.js", "window.BRIEF_ANNOTATIONS = "),
+    ] {
+        let text = std::fs::read_to_string(site.root().join("public").join(file)).expect(file);
+        let json = text
+            .strip_prefix(global)
+            .and_then(|t| t.strip_suffix(";\n"))
+            .expect("one global assignment");
+        serde_json::from_str::<serde_json::Value>(json).expect("valid JSON data");
+    }
+    let search =
+        std::fs::read_to_string(site.root().join("public/assets/search-index.js")).expect("index");
+    assert!(
+        search.contains("The first paragraph says $500 billion."),
+        "{search}"
+    );
+}
+
+#[test]
+fn print_page_holds_the_briefing_and_every_source() {
+    let site = Site::minimal();
+    site.build();
+    let page = site.page("print.html");
+    assert!(text_of(&page, "article.briefing").contains("See the source"));
+    assert!(text_of(&page, "#source-a-source").contains("The first paragraph says $500 billion."));
 }

@@ -204,3 +204,16 @@ fn usage_error_exits_2() {
     let site = Site::minimal();
     assert_eq!(site.brief(&["build", "--no-such-flag"]).code(), 2);
 }
+
+#[test]
+fn base_url_must_be_a_web_address() {
+    let site = Site::minimal();
+    let run = site.brief(&["build", "--base-url", "user.github.io/repo"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr()
+            .contains("error[E013]: the base URL `user.github.io/repo` is not an http(s) address"),
+        "{}",
+        run.stderr()
+    );
+}

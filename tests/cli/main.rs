@@ -6,3 +6,4 @@ mod build;
 mod errors;
 mod import;
 mod util;
+mod w3c;
