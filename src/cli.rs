@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::diagnostics::Diagnostics;
+use crate::annotate::model::Kind;
+use crate::diagnostics::{Diagnostics, Severity};
+use crate::scaffold::{self, NewAnnotation};
 use crate::site::{self, BuildOptions};
 
 /// A static site generator for annotated briefings.
@@ -39,6 +41,30 @@ enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// How to report problems: for people, or JSON for editors' tools.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Scaffold content: `brief new annotation --source SLUG --quote TEXT`.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// List the figures and quotations of the sources that no annotation covers, as YAML.
+    Suggest {
+        /// Only this source.
+        #[arg(long)]
+        source: Option<String>,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Print the JSON Schema of annotation files (and front matter, under $defs).
+    Schema,
+    /// Explain an error code (E101, W201...) and how to fix it.
+    Explain {
+        /// The code, as printed in brackets: `error[E101]`.
+        code: String,
     },
     /// Import seed texts as source articles in content/sources/.
     Import {
@@ -54,6 +80,51 @@ enum Command {
     },
 }
 
+/// What `brief new` makes.
+#[derive(Debug, Subcommand)]
+enum New {
+    /// Anchor a quote now and append the annotation to content/annotations/<source>.yaml.
+    Annotation {
+        /// The source's slug (its file name in content/sources/ without .md).
+        #[arg(long)]
+        source: String,
+        /// The exact words of the passage.
+        #[arg(long)]
+        quote: String,
+        /// figure, quote or note [default: figure when the words state a number, else quote].
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<Kind>,
+        /// The id [default: made from the words].
+        #[arg(long)]
+        id: Option<String>,
+        /// The annotation file, under content/annotations/.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Which match to take when the words occur more than once (from 1).
+        #[arg(long)]
+        occurrence: Option<usize>,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn parse_kind(text: &str) -> Result<Kind, String> {
+    match text {
+        "figure" => Ok(Kind::Figure),
+        "quote" => Ok(Kind::Quote),
+        "note" => Ok(Kind::Note),
+        other => Err(format!("`{other}` is not a kind: figure, quote or note")),
+    }
+}
+
+/// How `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
 #[derive(Debug, clap::Args)]
 struct SiteArgs {
     /// The site's folder, holding content/.
@@ -62,6 +133,30 @@ struct SiteArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     deny_warnings: bool,
+    /// Print only errors.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print what each run did, file by file.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+/// How much a run prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl SiteArgs {
+    fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        }
+    }
 }
 
 /// Runs the command line; the process's exit status.
@@ -73,24 +168,82 @@ pub fn main() -> ExitCode {
             output,
             theme,
             base_url,
-        } => run_build(
-            &BuildOptions {
+        } => {
+            let verbosity = site.verbosity();
+            let options = BuildOptions {
                 root: site.root,
                 output,
                 theme,
                 base_url,
                 deny_warnings: site.deny_warnings,
-            },
-            true,
-        ),
-        Command::Check { site } => run_build(
-            &BuildOptions {
+            };
+            run_build(&options, true, verbosity)
+        }
+        Command::Check { site, format } => {
+            let verbosity = site.verbosity();
+            let options = BuildOptions {
                 root: site.root,
                 deny_warnings: site.deny_warnings,
                 ..BuildOptions::default()
-            },
-            false,
-        ),
+            };
+            match format {
+                Format::Human => run_build(&options, false, verbosity),
+                Format::Json => check_json(&options),
+            }
+        }
+        Command::New {
+            what:
+                New::Annotation {
+                    source,
+                    quote,
+                    kind,
+                    id,
+                    file,
+                    occurrence,
+                    root,
+                },
+        } => {
+            let request = NewAnnotation {
+                root,
+                source,
+                quote,
+                kind,
+                id,
+                file,
+                occurrence,
+            };
+            match scaffold::new_annotation(&request) {
+                Ok(written) => {
+                    println!("added to {}:\n{}", written.file.display(), written.yaml);
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => report(&problems),
+            }
+        }
+        Command::Suggest { source, root } => match scaffold::suggest(&root, source.as_deref()) {
+            Ok(yaml) => {
+                print!("{yaml}");
+                ExitCode::SUCCESS
+            }
+            Err(problems) => report(&problems),
+        },
+        Command::Schema => {
+            print!("{}", crate::schema::annotations_schema());
+            ExitCode::SUCCESS
+        }
+        Command::Explain { code } => match crate::explain::explain(&code) {
+            Some(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!(
+                    "error: `{code}` is not a brief error code\nknown codes: {}",
+                    crate::explain::codes().join(", ")
+                );
+                ExitCode::from(2)
+            }
+        },
         Command::Import { seeds, root, force } => match crate::import::import(&root, &seeds, force)
         {
             Ok(files) => {
@@ -104,17 +257,41 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run_build(options: &BuildOptions, write: bool) -> ExitCode {
+fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitCode {
     let outcome = site::build(options, write);
-    if !outcome.diagnostics.is_empty() {
-        eprint!("{}", outcome.diagnostics.render(styled()));
+    let shown: Diagnostics = outcome
+        .diagnostics
+        .sorted()
+        .into_iter()
+        .filter(|d| verbosity != Verbosity::Quiet || d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if !shown.is_empty() {
+        eprint!("{}", shown.render(styled()));
+    }
+    if verbosity == Verbosity::Verbose {
+        for (path, bytes) in &outcome.written {
+            eprintln!("  {path} ({bytes} bytes)");
+        }
     }
     let verb = if write { "built" } else { "checked" };
     if outcome.failed {
         eprintln!("failed: {}", outcome.summary());
         ExitCode::FAILURE
     } else {
-        println!("{verb} {}", outcome.summary());
+        if verbosity != Verbosity::Quiet {
+            println!("{verb} {}", outcome.summary());
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+fn check_json(options: &BuildOptions) -> ExitCode {
+    let outcome = site::build(options, false);
+    println!("{:#}", outcome.diagnostics.to_json());
+    if outcome.failed {
+        ExitCode::FAILURE
+    } else {
         ExitCode::SUCCESS
     }
 }

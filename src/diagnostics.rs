@@ -205,6 +205,31 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    fn to_json(&self) -> serde_json::Value {
+        let place = self.location.as_ref();
+        let end = place.map(|l| {
+            let chars = l
+                .line_text
+                .get(l.span.clone())
+                .map_or(0, |s| s.chars().count());
+            serde_json::json!({ "line": l.line, "column": l.column + chars.max(1) })
+        });
+        serde_json::json!({
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "file": place.map(|l| l.file.display().to_string().replace('\\', "/")),
+            "line": place.map(|l| l.line),
+            "column": place.map(|l| l.column),
+            "end": end,
+            "label": self.label,
+            "help": self.help,
+            "notes": self.notes,
+        })
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(false))
@@ -256,6 +281,17 @@ impl Diagnostics {
             .map(|d| d.render(styled) + "\n")
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    /// The stable JSON shape of `brief check --format json` (documented in docs/errors.md).
+    pub fn to_json(&self) -> serde_json::Value {
+        let items: Vec<serde_json::Value> = self.sorted().iter().map(|d| d.to_json()).collect();
+        serde_json::json!({
+            "version": 1,
+            "errors": self.count(Severity::Error),
+            "warnings": self.count(Severity::Warning),
+            "diagnostics": items,
+        })
     }
 
     /// Whether nothing was reported.
@@ -339,7 +375,7 @@ mod tests {
     fn sorted_by_file_then_line() {
         let text = "a\nb\n";
         let at = |file: &str, line: usize| {
-            Diagnostic::error("E000", format!("{file}:{line}")).at(Location::from_range(
+            Diagnostic::error("E009", format!("{file}:{line}")).at(Location::from_range(
                 Path::new(file),
                 text,
                 (line - 1) * 2..(line - 1) * 2,

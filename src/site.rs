@@ -59,6 +59,8 @@ pub struct Outcome {
     pub annotations: usize,
     /// How long the run took.
     pub elapsed: Duration,
+    /// Every file of the site with its size, when it rendered (for `--verbose`).
+    pub written: Vec<(String, usize)>,
     /// Whether the run failed (errors, or warnings under `--deny-warnings`).
     pub failed: bool,
 }
@@ -91,6 +93,11 @@ pub fn build(options: &BuildOptions, write: bool) -> Outcome {
     let pages = files
         .as_ref()
         .map(|f| f.keys().filter(|p| p.ends_with(".html")).count());
+    let written = files
+        .iter()
+        .flatten()
+        .map(|(path, bytes)| (path.clone(), bytes.len()))
+        .collect();
     if let (Some(files), true, false) = (&files, write, failed) {
         let output = options
             .output
@@ -107,6 +114,7 @@ pub fn build(options: &BuildOptions, write: bool) -> Outcome {
         diagnostics,
         pages,
         annotations,
+        written,
         elapsed: started.elapsed(),
         failed,
     }

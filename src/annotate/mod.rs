@@ -13,4 +13,5 @@ pub mod fold;
 pub mod fuzzy;
 pub mod jsonld;
 pub mod model;
+pub mod propose;
 pub mod resolve;

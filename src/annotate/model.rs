@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
@@ -15,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Location, closest_name};
 use crate::yaml;
 
 /// What an annotation anchors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A number the source states; `value` and `unit` say which.
@@ -38,30 +39,66 @@ impl Kind {
 }
 
 /// One target as written: a passage of one source.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct TargetEntry {
+pub(crate) struct TargetEntry {
+    /// The slug of the source: its file name in content/sources/ without `.md`.
+    #[schemars(with = "String")]
     source: Spanned<String>,
+    /// The exact words as a reader sees them in the source (white space, quote styles and dashes do not matter).
+    #[schemars(with = "String", length(min = 1))]
     quote: Spanned<String>,
+    /// Text just before the quote, to pick one of several matches.
     prefix: Option<String>,
+    /// Text just after the quote, to pick one of several matches.
     suffix: Option<String>,
 }
 
 /// One annotation as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct AnnotationEntry {
+pub(crate) struct AnnotationEntry {
+    /// Unique across the site; lowercase letters, digits and dashes. Cited as `[text](@id)`.
+    #[schemars(with = "String", regex(pattern = r"^[a-z0-9-]+$"))]
     id: Spanned<String>,
+    /// What the passage is: a figure (a number), a quote (someone's words) or a note.
+    #[schemars(with = "Kind")]
     kind: Spanned<Kind>,
+    /// Shorthand for a single target: the source's slug.
+    #[schemars(with = "Option<String>")]
     source: Option<Spanned<String>>,
+    /// Shorthand for a single target: the exact words.
+    #[schemars(with = "Option<String>")]
     quote: Option<Spanned<String>>,
+    /// Shorthand for a single target: text just before the quote.
     prefix: Option<String>,
+    /// Shorthand for a single target: text just after the quote.
     suffix: Option<String>,
+    /// The same figure or quote in several sources (instead of source/quote).
+    #[schemars(with = "Option<Vec<TargetEntry>>")]
     targets: Option<Spanned<Vec<TargetEntry>>>,
+    /// Figures: the number every quote states, e.g. 500e9 for "$500 billion".
+    #[schemars(with = "Option<f64>")]
     value: Option<Spanned<f64>>,
+    /// Figures: USD, percent, year, years, jobs, sqft or count.
+    #[schemars(with = "Option<String>")]
     unit: Option<Spanned<String>>,
+    /// Quotes: who said it.
     speaker: Option<String>,
+    /// Markdown shown beside the passage and in the briefing; may cite other annotations.
     note: Option<String>,
+}
+
+/// An annotation file: one annotation or a list of them. Only its schema is used: parsing
+/// picks the form from the first line, which keeps the values' locations.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub(crate) enum AnnotationFile {
+    /// A list of annotations.
+    Many(Vec<AnnotationEntry>),
+    /// A single annotation.
+    One(Box<AnnotationEntry>),
 }
 
 /// A target: the exact words of one source an annotation points at.

@@ -79,7 +79,8 @@ pub fn resolve(
         let mut seen_in: HashMap<usize, usize> = HashMap::new();
         for target in &annotation.targets {
             let Some(&index) = by_slug.get(target.source.as_str()) else {
-                diagnostics.push(unknown_source(target, sources));
+                diagnostics
+                    .push(unknown_source(&target.source, sources).at(target.source_at.clone()));
                 continue;
             };
             let source = &sources[index];
@@ -231,12 +232,12 @@ fn drop_duplicates(
     kept
 }
 
-fn unknown_source(target: &Target, sources: &[Source]) -> Diagnostic {
-    let diagnostic = Diagnostic::error("E106", format!("there is no source `{}`", target.source))
-        .at(target.source_at.clone())
+/// No source has this slug; the caller places the error.
+pub(crate) fn unknown_source(slug: &str, sources: &[Source]) -> Diagnostic {
+    let diagnostic = Diagnostic::error("E106", format!("there is no source `{slug}`"))
         .label("not a file of content/sources/");
     let slugs = sources.iter().map(|s| s.slug.as_str());
-    match closest_name(&target.source, slugs.clone()) {
+    match closest_name(slug, slugs.clone()) {
         Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
         None => diagnostic.help(format!("sources: {}", slugs.collect::<Vec<_>>().join(", "))),
     }
@@ -258,17 +259,19 @@ fn anchor_target(
     ) {
         Anchoring::Exact(range) => Some(range),
         Anchoring::Ambiguous(candidates) => {
-            diagnostics.push(ambiguous(target, source, &candidates));
+            diagnostics.push(ambiguous(source, &candidates).at(target.quote_at.clone()));
             None
         }
         Anchoring::NotFound(near) => {
-            diagnostics.push(not_found(target, source, near.as_ref()));
+            diagnostics
+                .push(not_found(&target.quote, source, near.as_ref()).at(target.quote_at.clone()));
             None
         }
     }
 }
 
-fn ambiguous(target: &Target, source: &Source, candidates: &[Candidate]) -> Diagnostic {
+/// A quote with several matches: each listed with what singles it out; the caller places it.
+pub(crate) fn ambiguous(source: &Source, candidates: &[Candidate]) -> Diagnostic {
     let mut diagnostic = Diagnostic::error(
         "E102",
         format!(
@@ -277,7 +280,6 @@ fn ambiguous(target: &Target, source: &Source, candidates: &[Candidate]) -> Diag
             source.slug
         ),
     )
-    .at(target.quote_at.clone())
     .label("matches more than one passage");
     for (n, candidate) in candidates.iter().enumerate() {
         let line = source_line(source, candidate.range.start);
@@ -302,16 +304,16 @@ fn ambiguous(target: &Target, source: &Source, candidates: &[Candidate]) -> Diag
     )
 }
 
-fn not_found(target: &Target, source: &Source, near: Option<&NearMiss>) -> Diagnostic {
+/// A quote found nowhere, with the closest passage; the caller places it.
+pub(crate) fn not_found(quote: &str, source: &Source, near: Option<&NearMiss>) -> Diagnostic {
     let diagnostic = Diagnostic::error("E101", format!("the quote is not in `{}`", source.slug))
-        .at(target.quote_at.clone())
         .label("no passage has these exact words");
     let Some(near) = near.filter(|n| n.similarity >= 0.5) else {
         return diagnostic.help("copy the words from the source page; matching ignores only white space, quote styles and dashes");
     };
     let text = &source.body.text.text;
     let passage = &text[near.range.clone()];
-    let changes = describe_changes(&diff_words(target.quote.trim(), passage));
+    let changes = describe_changes(&diff_words(quote.trim(), passage));
     let line = source_line(source, near.range.start);
     let diagnostic = diagnostic.note(format!(
         "closest passage, {:.0}% alike, at {}:{line}: {}",
@@ -393,7 +395,8 @@ pub fn yaml_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
 }
 
-fn yaml_number(value: f64) -> String {
+/// A number as YAML reads it back exactly: `5e11` rather than `500000000000`.
+pub fn yaml_number(value: f64) -> String {
     if value.abs() >= 1e6 && value.fract() == 0.0 {
         format!("{value:e}")
     } else {

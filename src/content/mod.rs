@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
@@ -125,27 +126,45 @@ pub struct BriefingMeta {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Deserialize)]
+/// The front matter of `content/sources/<slug>.md`.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SourceFront {
+pub(crate) struct SourceFront {
+    /// The article's headline.
     title: String,
+    /// Who published it.
     outlet: String,
+    /// YYYY-MM-DD, or `unknown` when the source does not say.
+    #[schemars(with = "String", regex(pattern = r"^(\d{4}-\d{2}-\d{2}|unknown)$"))]
     date: Spanned<String>,
+    /// The original article (http or https), for links and text fragments.
+    #[schemars(with = "Option<String>")]
     url: Option<Spanned<String>>,
+    /// The BCP 47 language of this text; the site's language when absent.
     language: Option<String>,
+    /// The language this text was translated from.
     translated_from: Option<String>,
+    /// The seed file it was imported from.
     seed: Option<String>,
+    /// Free values for themes.
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Deserialize)]
+/// The front matter of `content/index.md`.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct BriefingFront {
+pub(crate) struct BriefingFront {
+    /// The briefing's headline.
     title: String,
+    /// A one-line summary.
     description: Option<String>,
+    /// Who wrote it.
     author: Option<String>,
+    /// YYYY-MM-DD.
+    #[schemars(with = "Option<String>")]
     date: Option<Spanned<String>>,
+    /// Free values for themes.
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
 }

@@ -3,6 +3,7 @@
 
 mod annotations;
 mod build;
+mod editor;
 mod errors;
 mod import;
 mod util;
