@@ -66,6 +66,24 @@ enum Command {
         /// The code, as printed in brackets: `error[E101]`.
         code: String,
     },
+    /// Build, serve on loopback, and rebuild and reload open pages on every change.
+    #[cfg(feature = "serve")]
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port to listen on (0: any free port, printed on start).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; anything but loopback exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Poll for changes, for file systems that send no change events.
+        #[arg(long)]
+        poll: bool,
+        /// Stop after this many seconds (for tests and scripts).
+        #[arg(long, hide = true, value_name = "SECS")]
+        exit_after: Option<u64>,
+    },
     /// Import seed texts as source articles in content/sources/.
     Import {
         /// The seed text files.
@@ -244,6 +262,23 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        #[cfg(feature = "serve")]
+        Command::Serve {
+            site,
+            port,
+            bind,
+            poll,
+            exit_after,
+        } => run_serve(&crate::serve::ServeOptions {
+            quiet: site.verbosity() == Verbosity::Quiet,
+            root: site.root,
+            port,
+            bind,
+            poll,
+            deny_warnings: site.deny_warnings,
+            styled: styled(),
+            stop_after: exit_after.map(std::time::Duration::from_secs),
+        }),
         Command::Import { seeds, root, force } => match crate::import::import(&root, &seeds, force)
         {
             Ok(files) => {
@@ -254,6 +289,19 @@ pub fn main() -> ExitCode {
             }
             Err(problems) => report(&problems.into_iter().collect()),
         },
+    }
+}
+
+/// Serve errors are about the machine (a port, a watcher), not the content: no diagnostics,
+/// one line and exit status 1.
+#[cfg(feature = "serve")]
+fn run_serve(options: &crate::serve::ServeOptions) -> ExitCode {
+    match crate::serve::serve(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 

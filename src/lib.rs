@@ -16,5 +16,7 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
 pub mod yaml;

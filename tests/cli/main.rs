@@ -6,5 +6,7 @@ mod build;
 mod editor;
 mod errors;
 mod import;
+#[cfg(feature = "serve")]
+mod serve;
 mod util;
 mod w3c;
