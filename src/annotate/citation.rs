@@ -6,7 +6,7 @@
 //! which the passage links back to, and every number of the prose that cites nothing is a
 //! warning, so that each figure a reader sees can be traced.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
@@ -40,6 +40,9 @@ pub struct Citing<'a> {
     pub root: &'a str,
     /// Give each citation its `cite-<id>-<n>` id and warn about uncited figures (the briefing).
     pub briefing: bool,
+    /// Annotations that exist but did not anchor: their own errors say why, so citing them
+    /// is not a second error; the citation renders as plain text.
+    pub unanchored: &'a HashSet<String>,
 }
 
 /// The outcome of resolving one Markdown text.
@@ -160,7 +163,9 @@ fn close_citation(
     out: &mut Resolution,
 ) {
     let Some(target) = annotations.get(&link.id) else {
-        out.diagnostics.push(unknown_id(&link, annotations, citing));
+        if !citing.unanchored.contains(&link.id) {
+            out.diagnostics.push(unknown_id(&link, annotations, citing));
+        }
         out.events.extend(link.inner);
         return;
     };
@@ -275,10 +280,12 @@ mod tests {
                 allow_html: true,
             },
         );
+        let unanchored = HashSet::new();
         let citing = Citing {
             file: &file,
             root: "",
             briefing: true,
+            unanchored: &unanchored,
         };
         let mut resolution = resolve(parsed.events, &table(), &citing);
         let html = markdown::render(

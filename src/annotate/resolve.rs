@@ -1,7 +1,7 @@
 //! The resolve stage: annotations anchored in their sources, figures checked, citations
 //! resolved. It reads the loaded site and returns [`Resolved`], which rendering only reads.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -74,6 +74,7 @@ pub fn resolve(
         .map(|(i, s)| (s.slug.as_str(), i))
         .collect();
     let mut anchored: Vec<Anchored> = Vec::new();
+    let mut unanchored: HashSet<String> = HashSet::new();
     for annotation in annotations {
         let mut passages = Vec::new();
         let mut seen_in: HashMap<usize, usize> = HashMap::new();
@@ -109,7 +110,9 @@ pub fn resolve(
                 stated,
             });
         }
-        if passages.len() == annotation.targets.len() {
+        if passages.len() != annotation.targets.len() {
+            unanchored.insert(annotation.id.clone());
+        } else {
             anchored.push(Anchored {
                 annotation,
                 number: 0,
@@ -124,14 +127,23 @@ pub fn resolve(
         file: &briefing.markdown,
         root: "",
         briefing: true,
+        unanchored: &unanchored,
     };
     let resolution = citation::resolve(briefing.body.events.clone(), &citables, &citing);
     diagnostics.extend(resolution.diagnostics);
     number_by_first_citation(&mut anchored, &resolution.order, &resolution.counts);
     for a in &mut anchored {
         a.note_html = a.annotation.note.as_deref().map(|note| {
-            let mut html =
-                |root: &str| render_note(note, &a.annotation, root, &citables, diagnostics);
+            let mut html = |root: &str| {
+                render_note(
+                    note,
+                    &a.annotation,
+                    root,
+                    &citables,
+                    &unanchored,
+                    diagnostics,
+                )
+            };
             [html(""), html("../")]
         });
     }
@@ -148,6 +160,7 @@ fn render_note(
     annotation: &Annotation,
     root: &str,
     citables: &BTreeMap<String, Citable>,
+    unanchored: &HashSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> String {
     let options = markdown::MarkdownOptions {
@@ -164,6 +177,7 @@ fn render_note(
         file: &file,
         root,
         briefing: false,
+        unanchored,
     };
     let resolution = citation::resolve(parsed.events, citables, &citing);
     if root.is_empty() {
