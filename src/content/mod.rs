@@ -181,6 +181,22 @@ pub struct MarkdownFile {
 }
 
 impl MarkdownFile {
+    /// Keeps a file's text and parses its body, which starts at `body_offset`.
+    fn parse(
+        file: &Path,
+        text: String,
+        body_offset: usize,
+        options: MarkdownOptions,
+    ) -> (MarkdownFile, Markdown) {
+        let markdown = MarkdownFile {
+            file: file.to_path_buf(),
+            text,
+            body_offset,
+        };
+        let body = markdown::parse(markdown.body(), options);
+        (markdown, body)
+    }
+
     /// The Markdown body.
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
@@ -277,22 +293,17 @@ pub fn parse_source(
         seed: front.seed,
         extra: front.extra,
     };
-    let markdown = MarkdownFile {
-        file: file.to_path_buf(),
-        body_offset: document.body_offset,
-        text,
-    };
-    if problems.is_empty() {
-        let body = markdown::parse(markdown.body(), SOURCE_MARKDOWN);
-        Ok(Source {
-            slug,
-            meta,
-            markdown,
-            body,
-        })
-    } else {
-        Err(problems)
+    if !problems.is_empty() {
+        return Err(problems);
     }
+    let body_offset = document.body_offset;
+    let (markdown, body) = MarkdownFile::parse(file, text, body_offset, SOURCE_MARKDOWN);
+    Ok(Source {
+        slug,
+        meta,
+        markdown,
+        body,
+    })
 }
 
 /// Parses the briefing.
@@ -324,21 +335,16 @@ pub fn parse_briefing(file: &Path, text: String) -> Result<Briefing, Vec<Diagnos
         date,
         extra: front.extra,
     };
-    let markdown = MarkdownFile {
-        file: file.to_path_buf(),
-        body_offset: document.body_offset,
-        text,
-    };
-    if problems.is_empty() {
-        let body = markdown::parse(markdown.body(), BRIEFING_MARKDOWN);
-        Ok(Briefing {
-            meta,
-            markdown,
-            body,
-        })
-    } else {
-        Err(problems)
+    if !problems.is_empty() {
+        return Err(problems);
     }
+    let body_offset = document.body_offset;
+    let (markdown, body) = MarkdownFile::parse(file, text, body_offset, BRIEFING_MARKDOWN);
+    Ok(Briefing {
+        meta,
+        markdown,
+        body,
+    })
 }
 
 fn parse_date_or_unknown(
