@@ -469,7 +469,12 @@ impl Page {
             }
             Page::Source(index) => {
                 let source = &site.sources[index];
-                let html = annotations::source_html(index, &site.sources, resolved);
+                let html = annotations::source_html(
+                    index,
+                    &site.sources,
+                    resolved,
+                    annotations::Placement::SOURCE_PAGE,
+                );
                 context.insert("source", &sources[index]);
                 let page = PageContext {
                     kind: "source",
@@ -510,7 +515,12 @@ impl Page {
                             "outlet": source.meta.outlet,
                             "date": source.meta.date,
                             "url": source.meta.url,
-                            "html": annotations::source_html(index, &site.sources, resolved),
+                            "html": annotations::source_html(
+                                index,
+                                &site.sources,
+                                resolved,
+                                annotations::Placement { root: "", id_prefix: &format!("{}--", source.slug) },
+                            ),
                         })
                     })
                     .collect();

@@ -14,8 +14,31 @@ use crate::annotate::model::Kind;
 use crate::annotate::resolve::{Anchored, Passage, Resolved, value_text};
 use crate::content::Source;
 
-/// A source page's body with its passages marked.
-pub fn source_html(source_index: usize, sources: &[Source], resolved: &Resolved) -> String {
+/// Where a source's passages are rendered: on the source's own page, or inside `print.html`,
+/// which holds every source at the site root and so needs other links and unique ids.
+#[derive(Debug, Clone, Copy)]
+pub struct Placement<'a> {
+    /// The relative path to the site root.
+    pub root: &'a str,
+    /// Put before every element id, so two sources on one page cannot clash.
+    pub id_prefix: &'a str,
+}
+
+impl Placement<'static> {
+    /// A source's own page, `sources/<slug>.html`.
+    pub const SOURCE_PAGE: Placement<'static> = Placement {
+        root: "../",
+        id_prefix: "",
+    };
+}
+
+/// A source's body with its passages marked.
+pub fn source_html(
+    source_index: usize,
+    sources: &[Source],
+    resolved: &Resolved,
+    placement: Placement<'_>,
+) -> String {
     let mut marks = Vec::new();
     for anchored in &resolved.annotations {
         for passage in anchored
@@ -23,16 +46,19 @@ pub fn source_html(source_index: usize, sources: &[Source], resolved: &Resolved)
             .iter()
             .filter(|p| p.source == source_index)
         {
+            let dom_id = format!("{}{}", placement.id_prefix, passage.dom_id);
+            let kind = anchored.annotation.kind.as_str();
             marks.push(Mark {
                 range: passage.range.clone(),
-                dom_id: passage.dom_id.clone(),
-                class: format!("ann ann-{}", anchored.annotation.kind.as_str()),
+                class: format!("ann ann-{kind}"),
                 annotation: anchored.annotation.id.clone(),
+                description: format!("annotated {kind} {}", anchored.number),
                 after: format!(
-                    "<a class=\"ann-num\" href=\"#note-{}\" aria-label=\"annotation {}\">{}</a>",
-                    passage.dom_id, anchored.number, anchored.number
+                    "<a class=\"ann-num\" href=\"#note-{dom_id}\" aria-label=\"end of annotated {kind} {n}, see note\">{n}</a>",
+                    n = anchored.number
                 ),
-                aside: note_aside(anchored, passage, &sources[source_index]),
+                aside: note_aside(anchored, passage, &sources[source_index], placement, &dom_id),
+                dom_id,
             });
         }
     }
@@ -49,7 +75,14 @@ fn kind_label(kind: Kind) -> &'static str {
 }
 
 /// The aside after a passage: number, kind, who or how much, the note, and the way back.
-fn note_aside(anchored: &Anchored, passage: &Passage, source: &Source) -> String {
+fn note_aside(
+    anchored: &Anchored,
+    passage: &Passage,
+    source: &Source,
+    placement: Placement<'_>,
+    dom_id: &str,
+) -> String {
+    let root = placement.root;
     let annotation = &anchored.annotation;
     let mut head = format!(
         "<span class=\"ann-num\">{}</span> <span class=\"ann-kind\">{}</span>",
@@ -68,14 +101,17 @@ fn note_aside(anchored: &Anchored, passage: &Passage, source: &Source) -> String
             escape_html(&value_text(value, annotation))
         ));
     }
-    let note = anchored
-        .note_html
-        .as_ref()
-        .map_or("", |[_, nested]| nested.as_str());
+    let note = anchored.note_html.as_ref().map_or("", |[at_root, nested]| {
+        if root.is_empty() {
+            at_root.as_str()
+        } else {
+            nested.as_str()
+        }
+    });
     let mut links: Vec<String> = (1..=anchored.citations)
         .map(|n| {
             format!(
-                "<a href=\"../index.html#cite-{id}-{n}\">citation {n} in the briefing</a>",
+                "<a href=\"{root}index.html#cite-{id}-{n}\">citation {n} in the briefing</a>",
                 id = annotation.id
             )
         })
@@ -84,7 +120,7 @@ fn note_aside(anchored: &Anchored, passage: &Passage, source: &Source) -> String
         links.push("not cited in the briefing".to_string());
     }
     links.push(format!(
-        "<a href=\"../annotations.html#{}\">all sources</a>",
+        "<a href=\"{root}annotations.html#{}\">all sources</a>",
         annotation.id
     ));
     if let Some(url) = &source.meta.url {
@@ -96,7 +132,7 @@ fn note_aside(anchored: &Anchored, passage: &Passage, source: &Source) -> String
     format!(
         "<aside class=\"ann-note ann-{kind}\" id=\"note-{dom}\" aria-label=\"Annotation {n}\">\n<p class=\"ann-head\">{head}</p>\n{note}<p class=\"ann-links\">{links}</p>\n</aside>\n",
         kind = annotation.kind.as_str(),
-        dom = passage.dom_id,
+        dom = dom_id,
         n = anchored.number,
         links = links.join(" · ")
     )

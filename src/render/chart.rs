@@ -41,7 +41,7 @@ fn group_chart(unit: &str, group: &[&KeyFigure]) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<figure class=\"chart\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">Key figures in {unit}</title>\n<desc id=\"{id}-desc\">Bars on one linear scale from 0 to the largest figure; each bar links to the passage that states it. The table below gives the same figures.</desc>\n"
+        "<figure class=\"chart\">\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"group\" aria-labelledby=\"{id}-title {id}-desc\">\n<title id=\"{id}-title\">Key figures in {unit}</title>\n<desc id=\"{id}-desc\">Bars on one linear scale from 0 to the largest figure; each bar links to the passage that states it. The table below gives the same figures.</desc>\n"
     );
     let bar_space = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
     for (row, figure) in group.iter().enumerate() {

@@ -23,6 +23,9 @@ pub struct Mark {
     pub class: String,
     /// The annotation id, as `data-ann`.
     pub annotation: String,
+    /// What screen readers announce on the first piece (`aria-description`), since `<mark>`
+    /// itself is not announced everywhere.
+    pub description: String,
     /// HTML placed right after the passage (its number).
     pub after: String,
     /// HTML placed after the block the passage ends in (its note).
@@ -50,29 +53,39 @@ pub fn apply(markdown: &Markdown, marks: &[Mark]) -> Vec<Event<'static>> {
             }
             (_, Event::End(tag)) if ends_block(*tag) => {
                 out.push(event.clone());
-                for aside in pending_asides.drain(..) {
-                    out.push(Event::Html(CowStr::from(aside.to_string())));
-                }
+                flush(&mut pending_asides, &mut out);
+            }
+            (_, Event::End(tag)) if ends_container(*tag) => {
+                flush(&mut pending_asides, &mut out);
+                out.push(event.clone());
             }
             _ => out.push(event.clone()),
         }
     }
-    for aside in pending_asides {
-        out.push(Event::Html(CowStr::from(aside.to_string())));
-    }
+    flush(&mut pending_asides, &mut out);
     out
 }
 
+fn flush(asides: &mut Vec<&str>, out: &mut Vec<Event<'static>>) {
+    out.extend(
+        asides
+            .drain(..)
+            .map(|aside| Event::Html(CowStr::from(aside.to_string()))),
+    );
+}
+
+/// Blocks after which an aside may follow as a sibling.
 fn ends_block(tag: TagEnd) -> bool {
     matches!(
         tag,
-        TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::Item
-            | TagEnd::BlockQuote(_)
-            | TagEnd::TableCell
-            | TagEnd::FootnoteDefinition
+        TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition
     )
+}
+
+/// Containers whose siblings cannot be an aside (`<li>` in a list, `<td>` in a row): the
+/// aside goes inside them, before they close.
+fn ends_container(tag: TagEnd) -> bool {
+    matches!(tag, TagEnd::Item | TagEnd::TableCell)
 }
 
 /// Emits one text event's pieces, each wrapped in the marks covering it.
@@ -124,7 +137,10 @@ fn split_piece<'m>(
             // A trimmed quote starts on a character of some text event, so its first piece
             // is the one that starts where it does.
             let id = if mark.range.start == from {
-                format!(" id=\"{}\"", mark.dom_id)
+                format!(
+                    " id=\"{}\" aria-description=\"{}\"",
+                    mark.dom_id, mark.description
+                )
             } else {
                 String::new()
             };
@@ -173,6 +189,7 @@ mod tests {
             dom_id: format!("ann-{id}"),
             class: "ann".to_string(),
             annotation: id.to_string(),
+            description: format!("annotated {id}"),
             after: format!("<sup>{id}</sup>"),
             aside: format!("<aside id=\"note-{id}\"></aside>"),
         }
@@ -192,7 +209,7 @@ mod tests {
         let out = html("One two three.\n\nNext.\n", &[("two", "a")]);
         assert_eq!(
             out,
-            "<p>One <mark class=\"ann\" data-ann=\"a\" id=\"ann-a\">two</mark><sup>a</sup> three.</p>\n<aside id=\"note-a\"></aside>\n<p>Next.</p>\n"
+            "<p>One <mark class=\"ann\" data-ann=\"a\" id=\"ann-a\" aria-description=\"annotated a\">two</mark><sup>a</sup> three.</p>\n<aside id=\"note-a\"></aside>\n<p>Next.</p>\n"
         );
     }
 
@@ -201,7 +218,7 @@ mod tests {
         let out = html("One *two three* four.\n", &[("two three four", "a")]);
         assert_eq!(
             out,
-            "<p>One <em><mark class=\"ann\" data-ann=\"a\" id=\"ann-a\">two three</mark></em><mark class=\"ann\" data-ann=\"a\"> four</mark><sup>a</sup>.</p>\n<aside id=\"note-a\"></aside>"
+            "<p>One <em><mark class=\"ann\" data-ann=\"a\" id=\"ann-a\" aria-description=\"annotated a\">two three</mark></em><mark class=\"ann\" data-ann=\"a\"> four</mark><sup>a</sup>.</p>\n<aside id=\"note-a\"></aside>"
         );
     }
 
@@ -211,21 +228,33 @@ mod tests {
             "alpha beta gamma delta\n",
             &[("alpha beta", "a"), ("beta gamma", "b"), ("gamma", "c")],
         );
-        assert!(out.contains("<mark class=\"ann\" data-ann=\"a\"><mark class=\"ann\" data-ann=\"b\" id=\"ann-b\">beta</mark></mark>"), "{out}");
-        assert!(out.contains("<mark class=\"ann\" data-ann=\"b\"><mark class=\"ann\" data-ann=\"c\" id=\"ann-c\">gamma</mark></mark><sup>b</sup><sup>c</sup>"), "{out}");
+        assert!(out.contains("<mark class=\"ann\" data-ann=\"a\"><mark class=\"ann\" data-ann=\"b\" id=\"ann-b\" aria-description=\"annotated b\">beta</mark></mark>"), "{out}");
+        assert!(out.contains("<mark class=\"ann\" data-ann=\"b\"><mark class=\"ann\" data-ann=\"c\" id=\"ann-c\" aria-description=\"annotated c\">gamma</mark></mark><sup>b</sup><sup>c</sup>"), "{out}");
         assert_eq!(out.matches("id=\"ann-").count(), 3);
         assert_eq!(out.matches("<mark").count(), out.matches("</mark>").count());
+    }
+
+    /// Regression: an aside after `</li>` landed inside `<ul>`, which is invalid HTML.
+    #[test]
+    fn asides_in_tight_lists_stay_inside_the_item() {
+        let out = html("- one two\n- three\n", &[("two", "a")]);
+        assert!(
+            out.contains("<sup>a</sup><aside id=\"note-a\"></aside></li>"),
+            "{out}"
+        );
     }
 
     #[test]
     fn passages_at_the_first_and_last_words() {
         let out = html("First words and last\n", &[("First", "a"), ("last", "b")]);
         assert!(
-            out.starts_with("<p><mark class=\"ann\" data-ann=\"a\" id=\"ann-a\">First</mark>"),
+            out.starts_with("<p><mark class=\"ann\" data-ann=\"a\" id=\"ann-a\" aria-description=\"annotated a\">First</mark>"),
             "{out}"
         );
         assert!(
-            out.contains("id=\"ann-b\">last</mark><sup>b</sup></p>"),
+            out.contains(
+                "id=\"ann-b\" aria-description=\"annotated b\">last</mark><sup>b</sup></p>"
+            ),
             "{out}"
         );
     }

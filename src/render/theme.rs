@@ -51,6 +51,14 @@ const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
         "highlight.css",
         include_bytes!("../../themes/default/static/highlight.css"),
     ),
+    (
+        "brief.js",
+        include_bytes!("../../themes/default/static/brief.js"),
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
 ];
 
 /// Where a template came from, for locating its errors.

@@ -2,6 +2,7 @@
 //! folders and reading the produced HTML with an HTML parser.
 
 mod annotations;
+mod browser;
 mod build;
 mod editor;
 mod errors;
