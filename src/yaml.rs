@@ -34,13 +34,72 @@ pub fn locate(file: &Path, text: &str, first_line: usize, at: &YamlLocation) -> 
     location
 }
 
+/// Locates a value the parser reported by its start, with the caret under the whole scalar:
+/// a quoted string to its closing quote, a plain one to the end of the line or a comment.
+pub fn locate_value(file: &Path, text: &str, first_line: usize, at: &YamlLocation) -> Location {
+    let mut location = locate(file, text, first_line, at);
+    let rest = &location.line_text[location.span.start..];
+    let length = scalar_length(rest);
+    location.span.end = location.span.start + length;
+    location
+}
+
+fn scalar_length(rest: &str) -> usize {
+    let plain = || {
+        rest.find(" #")
+            .map_or(rest, |end| &rest[..end])
+            .trim_end()
+            .len()
+    };
+    match rest.chars().next() {
+        Some(quote @ ('"' | '\'')) => closing_quote(rest, quote).unwrap_or_else(plain),
+        _ => plain(),
+    }
+}
+
+/// The length of a quoted scalar up to its closing quote: `\"` escapes in double quotes,
+/// `''` in single quotes.
+fn closing_quote(rest: &str, quote: char) -> Option<usize> {
+    let mut chars = rest.char_indices().skip(1).peekable();
+    while let Some((index, c)) = chars.next() {
+        match c {
+            '\\' if quote == '"' => {
+                chars.next();
+            }
+            c if c == quote => {
+                if quote == '\'' && chars.peek().is_some_and(|(_, next)| *next == '\'') {
+                    chars.next();
+                } else {
+                    return Some(index + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn diagnostic(file: &Path, text: &str, first_line: usize, error: &Error) -> Diagnostic {
     let described = describe(error);
-    let location = error
+    let mut location = error
         .location()
         .filter(|at| at.line() > 0)
         .map(|at| locate(file, text, first_line, &at))
         .unwrap_or_else(|| Location::file_start(file));
+    match original(error) {
+        Error::SerdeUnknownField { field, .. }
+            if location.line_text[location.span.start..].starts_with(field.as_str()) =>
+        {
+            location.span.end = location.span.start + field.len();
+        }
+        Error::SerdeUnknownVariant { .. }
+        | Error::SerdeInvalidType { .. }
+        | Error::SerdeInvalidValue { .. } => {
+            location.span.end =
+                location.span.start + scalar_length(&location.line_text[location.span.start..]);
+        }
+        _ => {}
+    }
     described.at(location)
 }
 
@@ -136,6 +195,14 @@ mod tests {
         assert_eq!(error.code, "E003");
         assert_eq!((location.line, location.column), (3, 1));
         assert_eq!(error.help.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn value_spans_cover_the_whole_scalar() {
+        assert_eq!(scalar_length("\"a \\\" b\" # c"), 8);
+        assert_eq!(scalar_length("'it''s' x"), 7);
+        assert_eq!(scalar_length("plain words  # comment"), 11);
+        assert_eq!(scalar_length("\"unclosed"), 9);
     }
 
     #[test]

@@ -62,6 +62,17 @@ const UNIT_ALIASES: &[(&str, Unit)] = &[
 ];
 
 impl Unit {
+    /// Every unit, for listing their names in hints.
+    pub const CANONICAL: &[Unit] = &[
+        Unit::Usd,
+        Unit::Percent,
+        Unit::Year,
+        Unit::Years,
+        Unit::Jobs,
+        Unit::SquareFeet,
+        Unit::Count,
+    ];
+
     /// All names accepted, for "did you mean" hints.
     pub const NAMES: &[&str] = &[
         "USD",

@@ -197,7 +197,7 @@ fn check_entry(
     text: &str,
     entry: AnnotationEntry,
 ) -> Result<Annotation, Vec<Diagnostic>> {
-    let locate = |at: &serde_saphyr::Location| yaml::locate(file, text, 1, at);
+    let locate = |at: &serde_saphyr::Location| yaml::locate_value(file, text, 1, at);
     let mut problems = Vec::new();
     let id_at = locate(&entry.id.referenced);
     if !is_slug(&entry.id.value) {
@@ -241,6 +241,7 @@ fn check_entry(
             problems.push(
                 Diagnostic::error("E109", "this annotation has both `targets:` and a top-level `source:`/`quote:`")
                     .at(locate(&targets.referenced))
+                    .label("a list of targets, besides `source:`/`quote:`")
                     .help("use either `source:` + `quote:` for one passage, or `targets:` for several, not both"),
             );
             Vec::new()
@@ -262,6 +263,7 @@ fn check_entry(
             problems.push(
                 Diagnostic::error("E110", format!("this annotation has no `{missing}`"))
                     .at(id_at.clone())
+                    .label("in this annotation")
                     .help("give `source:` (a slug of content/sources/) and `quote:` (the exact words), or a `targets:` list"),
             );
             Vec::new()
@@ -272,6 +274,7 @@ fn check_entry(
             problems.push(
                 Diagnostic::error("E108", "the quote is empty")
                     .at(target.quote_at.clone())
+                    .label("no words to find")
                     .help("copy the exact words of the passage from the source page"),
             );
         }
@@ -282,16 +285,21 @@ fn check_entry(
         .and_then(|unit| match Unit::parse(&unit.value) {
             Some(parsed) => Some(parsed),
             None => {
+                let units = Unit::CANONICAL
+                    .iter()
+                    .map(|u| u.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let diagnostic =
                     Diagnostic::error("E113", format!("unknown unit `{}`", unit.value))
-                        .at(locate(&unit.referenced));
+                        .at(locate(&unit.referenced))
+                        .label("not a unit brief knows");
                 problems.push(
                     match closest_name(&unit.value, Unit::NAMES.iter().copied()) {
-                        Some(name) => diagnostic.help(format!(
-                            "did you mean `{name}`? units: {}",
-                            Unit::NAMES.join(", ")
-                        )),
-                        None => diagnostic.help(format!("units: {}", Unit::NAMES.join(", "))),
+                        Some(name) => {
+                            diagnostic.help(format!("did you mean `{name}`? units: {units}"))
+                        }
+                        None => diagnostic.help(format!("units: {units}")),
                     },
                 );
                 None
@@ -301,6 +309,7 @@ fn check_entry(
         problems.push(
             Diagnostic::error("E114", "this figure has no `value`")
                 .at(id_at.clone())
+                .label("a figure, without the number it states")
                 .help("add `value:` with the number the quote states, like `value: 500e9` for \"$500 billion\""),
         );
     }

@@ -386,21 +386,31 @@ pub fn source_line(source: &Source, offset: usize) -> usize {
 
 /// A short excerpt around a match: a few words either side, the match in brackets.
 fn excerpt(text: &str, range: Range<usize>) -> String {
-    let before: String = text[..range.start]
-        .chars()
-        .rev()
-        .take(30)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let after: String = text[range.end..].chars().take(30).collect();
-    let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    const AROUND: usize = 30;
+    let before: Vec<char> = text[..range.start].chars().rev().take(AROUND).collect();
+    let before: String = before.into_iter().rev().collect();
+    let after: String = text[range.end..].chars().take(AROUND).collect();
+    let squash = |s: &str| {
+        s.split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let edge = |s: &str, at_start: bool| {
+        let space = if at_start {
+            s.starts_with(char::is_whitespace)
+        } else {
+            s.ends_with(char::is_whitespace)
+        };
+        if space { " " } else { "" }
+    };
     format!(
-        "\"...{} [{}] {}...\"",
-        clean(&before),
-        clean(&text[range]),
-        clean(&after)
+        "\"...{}{}[{}]{}{}...\"",
+        squash(&before),
+        edge(&before, false),
+        squash(&text[range]),
+        edge(&after, true),
+        squash(&after)
     )
 }
 

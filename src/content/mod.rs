@@ -370,7 +370,7 @@ fn date_error(
     message: String,
 ) -> Diagnostic {
     Diagnostic::error("E005", format!("invalid date: {message}"))
-        .at(yaml::locate(file, front, front_line, &date.referenced))
+        .at(yaml::locate_value(file, front, front_line, &date.referenced))
         .label("not a real date")
         .help("write the date as YYYY-MM-DD, like 2025-01-22 (or `unknown` for a source that does not say)")
 }
@@ -387,7 +387,7 @@ fn check_url(
     }
     problems.push(
         Diagnostic::error("E013", "the url must be a web address")
-            .at(yaml::locate(file, front, front_line, &url.referenced))
+            .at(yaml::locate_value(file, front, front_line, &url.referenced))
             .label("not an http(s) URL")
             .help("give the original article's address, starting with https://"),
     );

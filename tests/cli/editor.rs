@@ -217,7 +217,7 @@ fn check_json_has_the_documented_shape() {
                 "file": "content/annotations/a.yaml",
                 "line": 4,
                 "column": 8,
-                "end": { "line": 4, "column": 9 },
+                "end": { "line": 4, "column": 27 },
                 "label": "no passage has these exact words",
                 "help": "words that differ: \"secnd\" -> \"second\"",
                 "notes": ["closest passage, 95% alike, at content/sources/a-source.md:10: \"The second paragraph\""]

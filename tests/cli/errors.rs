@@ -37,7 +37,7 @@ error[E003]: unknown key `titel`
  --> content/sources/a-source.md:2:1
   |
 2 | titel: A source
-  | ^ not a key brief knows
+  | ^^^^^ not a key brief knows
   |
   = help: did you mean `title`?
 "
@@ -72,7 +72,7 @@ error[E005]: invalid date: `2025-13-40` has month 13; months run from 01 to 12
  --> content/sources/a-source.md:4:7
   |
 4 | date: 2025-13-40
-  |       ^ not a real date
+  |       ^^^^^^^^^^ not a real date
   |
   = help: write the date as YYYY-MM-DD, like 2025-01-22 (or `unknown` for a source that does not say)
 "

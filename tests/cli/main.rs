@@ -9,5 +9,6 @@ mod errors;
 mod import;
 #[cfg(feature = "serve")]
 mod serve;
+mod snapshots;
 mod util;
 mod w3c;

@@ -1,0 +1,130 @@
+//! Snapshots of the diagnostics' exact text, one file per mistake an editor can make, in
+//! `tests/cli/snapshots/`. A change in wording, location or hint shows as a diff here;
+//! `BRIEF_BLESS=1 cargo test --test cli snapshots` rewrites the files after a deliberate change.
+
+use std::path::Path;
+
+use crate::util::Site;
+
+const SOURCE: &str = "---\ntitle: A source\noutlet: The Outlet\ndate: 2025-01-22\n---\n\nMusk said SoftBank \"has well under $10B secured.\"\n\nSon pledged $500 billion. Later, $500 billion again.\n";
+
+/// Each case: a name, an annotation file, and the briefing's body.
+const CASES: &[(&str, &str, &str)] = &[
+    (
+        "E003-unknown-key",
+        "id: a\nkind: quote\nsource: a\nqoute: Son pledged\n",
+        "",
+    ),
+    (
+        "E010-unknown-kind",
+        "id: a\nkind: qoute\nsource: a\nquote: Son pledged\n",
+        "",
+    ),
+    (
+        "E101-not-found",
+        "id: a\nkind: quote\nsource: a\nquote: \"has well under $10B securd.\"\n",
+        "",
+    ),
+    (
+        "E102-ambiguous",
+        "id: a\nkind: figure\nvalue: 500e9\nunit: USD\nsource: a\nquote: $500 billion\n",
+        "",
+    ),
+    (
+        "E103-figure-mismatch",
+        "id: a\nkind: figure\nvalue: 50e9\nunit: USD\nsource: a\nquote: well under $10B\n",
+        "",
+    ),
+    (
+        "E104-duplicate-id",
+        "- id: a\n  kind: note\n  source: a\n  quote: Son pledged\n- id: a\n  kind: note\n  source: a\n  quote: Later\n",
+        "",
+    ),
+    (
+        "E105-invalid-id",
+        "id: Son Pledge\nkind: note\nsource: a\nquote: Son pledged\n",
+        "",
+    ),
+    (
+        "E106-unknown-source",
+        "id: a\nkind: note\nsource: b\nquote: Son pledged\n",
+        "",
+    ),
+    (
+        "E108-empty-quote",
+        "id: a\nkind: note\nsource: a\nquote: \"\"\n",
+        "",
+    ),
+    (
+        "E109-shorthand-and-targets",
+        "id: a\nkind: note\nsource: a\nquote: Son\ntargets:\n  - source: a\n    quote: Son\n",
+        "",
+    ),
+    ("E110-no-target", "id: a\nkind: note\nsource: a\n", ""),
+    (
+        "E113-unknown-unit",
+        "id: a\nkind: figure\nvalue: 10e9\nunit: dolars\nsource: a\nquote: well under $10B\n",
+        "",
+    ),
+    (
+        "E114-figure-without-value",
+        "id: a\nkind: figure\nsource: a\nquote: well under $10B\n",
+        "",
+    ),
+    (
+        "E201-unknown-citation",
+        "id: softbank-funds\nkind: figure\nvalue: 10e9\nunit: USD\nsource: a\nquote: well under $10B\n",
+        "See [this](@softbank-fund).",
+    ),
+    (
+        "E202-citation-number",
+        "id: softbank-funds\nkind: figure\nvalue: 10e9\nunit: USD\nsource: a\nquote: well under $10B\n",
+        "Musk: [under $20B](@softbank-funds).",
+    ),
+    (
+        "W201-uncited-figure",
+        "id: softbank-funds\nkind: figure\nvalue: 10e9\nunit: USD\nsource: a\nquote: well under $10B\n",
+        "It costs $80 billion.",
+    ),
+];
+
+#[test]
+fn every_annotation_diagnostic_matches_its_snapshot() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/snapshots");
+    let bless = std::env::var_os("BRIEF_BLESS").is_some();
+    let mut mismatches = Vec::new();
+    for (name, annotations, briefing) in CASES {
+        let site = Site::empty()
+            .file(
+                "content/index.md",
+                format!("---\ntitle: B\n---\n\n{briefing}\n"),
+            )
+            .file("content/sources/a.md", SOURCE)
+            .file("content/annotations/a.yaml", annotations);
+        let run = site.brief(&["check", "--deny-warnings"]);
+        assert_eq!(run.code(), 1, "{name} must fail:\n{}", run.stderr());
+        let stderr = run.stderr();
+        let diagnostics = stderr
+            .trim_end()
+            .rsplit_once('\n')
+            .map_or("", |(d, _)| d)
+            .to_string()
+            + "\n";
+        let path = dir.join(format!("{name}.txt"));
+        if bless {
+            std::fs::create_dir_all(&dir).expect("snapshots folder");
+            std::fs::write(&path, &diagnostics).expect("write snapshot");
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        if expected != diagnostics {
+            mismatches.push(format!(
+                "--- {name}: expected\n{expected}--- got\n{diagnostics}"
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "run with BRIEF_BLESS=1 after a deliberate change\n{}",
+        mismatches.join("\n")
+    );
+}
