@@ -5,6 +5,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
@@ -306,7 +308,8 @@ fn run_serve(options: &crate::serve::ServeOptions) -> ExitCode {
 }
 
 fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitCode {
-    let outcome = site::build(options, write);
+    let show_progress = verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
+    let outcome = with_progress(show_progress, || site::build(options, write));
     let shown: Diagnostics = outcome
         .diagnostics
         .sorted()
@@ -334,6 +337,42 @@ fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitC
     }
 }
 
+/// How long a build runs before a progress line appears: quick builds print nothing extra.
+const PROGRESS_AFTER: Duration = Duration::from_secs(1);
+
+/// Runs `work`; when `show` and it takes longer than [`PROGRESS_AFTER`], keeps a line on the
+/// terminal with the elapsed time, erased when the work is done.
+fn with_progress<T>(show: bool, work: impl FnOnce() -> T) -> T {
+    if !show {
+        return work();
+    }
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let started = Instant::now();
+    let ticker = std::thread::spawn(move || {
+        let mut shown = false;
+        while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(Duration::from_millis(100))
+        {
+            if started.elapsed() >= PROGRESS_AFTER {
+                eprint!("\r{}", progress_line(started.elapsed()));
+                shown = true;
+            }
+        }
+        if shown {
+            eprint!("\r\x1b[2K");
+        }
+    });
+    let result = work();
+    let _ = done.send(());
+    let _ = ticker.join();
+    result
+}
+
+fn progress_line(elapsed: Duration) -> String {
+    const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
+    let frame = FRAMES[(elapsed.as_millis() / 100) as usize % FRAMES.len()];
+    format!("{frame} building... {:.1} s", elapsed.as_secs_f64())
+}
+
 fn check_json(options: &BuildOptions) -> ExitCode {
     let outcome = site::build(options, false);
     println!("{:#}", outcome.diagnostics.to_json());
@@ -352,4 +391,23 @@ fn report(diagnostics: &Diagnostics) -> ExitCode {
 /// Colour only on a terminal, and never under `NO_COLOR`.
 fn styled() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_line_shows_the_elapsed_time() {
+        assert_eq!(
+            progress_line(Duration::from_millis(1234)),
+            "| building... 1.2 s"
+        );
+    }
+
+    #[test]
+    fn with_progress_returns_the_work_and_stays_silent_when_not_shown() {
+        assert_eq!(with_progress(false, || 41 + 1), 42);
+        assert_eq!(with_progress(true, || "quick"), "quick");
+    }
 }
