@@ -9,8 +9,9 @@ fn site() -> Site {
         .file("content/sources/a-source.md", SOURCE)
 }
 
-fn run_in(site: &Site, args: &[&str]) -> crate::util::Run {
-    site.brief(args)
+/// Runs `brief new annotation --source a-source ARGS`.
+fn add(site: &Site, args: &[&str]) -> crate::util::Run {
+    site.brief(&[&["new", "annotation", "--source", "a-source"], args].concat())
 }
 
 #[test]
@@ -19,17 +20,7 @@ fn new_annotation_anchors_appends_and_keeps_comments() {
         "content/annotations/a-source.yaml",
         "# curated by hand\nid: first\nkind: quote\nsource: a-source\nquote: someone\n",
     );
-    let run = run_in(
-        &site,
-        &[
-            "new",
-            "annotation",
-            "--source",
-            "a-source",
-            "--quote",
-            "$500 billion",
-        ],
-    );
+    let run = add(&site, &["--quote", "$500 billion"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let text = std::fs::read_to_string(site.root().join("content/annotations/a-source.yaml"))
         .expect("written");
@@ -44,18 +35,9 @@ fn new_annotation_anchors_appends_and_keeps_comments() {
 #[test]
 fn new_annotation_file_starts_with_the_schema_modeline() {
     let site = site();
-    let run = run_in(
+    let run = add(
         &site,
-        &[
-            "new",
-            "annotation",
-            "--source",
-            "a-source",
-            "--quote",
-            "quotes \"someone\"",
-            "--id",
-            "someone-quoted",
-        ],
+        &["--quote", "quotes \"someone\"", "--id", "someone-quoted"],
     );
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let text = std::fs::read_to_string(site.root().join("content/annotations/a-source.yaml"))
@@ -74,17 +56,7 @@ fn new_annotation_file_starts_with_the_schema_modeline() {
 #[test]
 fn new_annotation_that_does_not_anchor_writes_nothing() {
     let site = site();
-    let run = run_in(
-        &site,
-        &[
-            "new",
-            "annotation",
-            "--source",
-            "a-source",
-            "--quote",
-            "$500 bilion",
-        ],
-    );
+    let run = add(&site, &["--quote", "$500 bilion"]);
     assert_eq!(run.code(), 1);
     assert!(run.stderr().contains("error[E101]"), "{}", run.stderr());
     assert!(
@@ -93,10 +65,7 @@ fn new_annotation_that_does_not_anchor_writes_nothing() {
         run.stderr()
     );
     assert!(!site.root().join("content/annotations").exists());
-    let unknown = run_in(
-        &site,
-        &["new", "annotation", "--source", "a-sorce", "--quote", "x"],
-    );
+    let unknown = site.brief(&["new", "annotation", "--source", "a-sorce", "--quote", "x"]);
     assert!(
         unknown.stderr().contains("did you mean `a-source`?"),
         "{}",
@@ -107,36 +76,14 @@ fn new_annotation_that_does_not_anchor_writes_nothing() {
 #[test]
 fn new_annotation_adds_the_context_of_the_chosen_match() {
     let site = site().file("content/sources/a-source.md", "---\ntitle: T\noutlet: O\ndate: unknown\n---\n\nIt was $5 billion. Then $5 billion more.\n");
-    let ambiguous = run_in(
-        &site,
-        &[
-            "new",
-            "annotation",
-            "--source",
-            "a-source",
-            "--quote",
-            "$5 billion",
-        ],
-    );
+    let ambiguous = add(&site, &["--quote", "$5 billion"]);
     assert_eq!(ambiguous.code(), 1);
     assert!(
         ambiguous.stderr().contains("--occurrence N"),
         "{}",
         ambiguous.stderr()
     );
-    let run = run_in(
-        &site,
-        &[
-            "new",
-            "annotation",
-            "--source",
-            "a-source",
-            "--quote",
-            "$5 billion",
-            "--occurrence",
-            "2",
-        ],
-    );
+    let run = add(&site, &["--quote", "$5 billion", "--occurrence", "2"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     assert!(
         run.stdout().contains("prefix: \"Then \""),
@@ -149,11 +96,11 @@ fn new_annotation_adds_the_context_of_the_chosen_match() {
 #[test]
 fn suggest_lists_what_no_annotation_covers() {
     let site = site().file("content/annotations/a.yaml", "id: covered\nkind: figure\nvalue: 500e9\nunit: USD\nsource: a-source\nquote: $500 billion\n");
-    let run = run_in(&site, &["suggest"]);
+    let run = site.brief(&["suggest"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     assert!(!run.stdout().contains("$500 billion"), "{}", run.stdout());
     let site = site.file("content/annotations/a.yaml", "");
-    let run = run_in(&site, &["suggest", "--source", "a-source"]);
+    let run = site.brief(&["suggest", "--source", "a-source"]);
     assert!(
         run.stdout()
             .contains("# content/sources/a-source.md:8\n- id: 500-billion\n  kind: figure\n"),
@@ -201,7 +148,7 @@ fn check_json_has_the_documented_shape() {
         "content/annotations/a.yaml",
         "id: a\nkind: quote\nsource: a-source\nquote: The secnd paragraph\n",
     );
-    let run = run_in(&site, &["check", "--format", "json"]);
+    let run = site.brief(&["check", "--format", "json"]);
     assert_eq!(run.code(), 1);
     let json: serde_json::Value = serde_json::from_str(&run.stdout()).expect("JSON on stdout");
     assert_eq!(
@@ -232,17 +179,17 @@ fn quiet_hides_warnings_and_the_summary_and_no_colour_off_a_terminal() {
         "content/index.md",
         "---\ntitle: B\n---\n\nIt costs $80 billion.\n",
     );
-    let normal = run_in(&site, &["check"]);
+    let normal = site.brief(&["check"]);
     assert!(normal.stderr().contains("warning[W201]"));
     assert!(
         !normal.stderr().contains('\u{1b}'),
         "no colour when not on a terminal"
     );
-    let quiet = run_in(&site, &["check", "--quiet"]);
+    let quiet = site.brief(&["check", "--quiet"]);
     assert_eq!(quiet.code(), 0);
     assert_eq!(quiet.stderr(), "");
     assert_eq!(quiet.stdout(), "");
-    let verbose = run_in(&site, &["build", "--verbose"]);
+    let verbose = site.brief(&["build", "--verbose"]);
     assert!(
         verbose.stderr().contains("index.html ("),
         "{}",
