@@ -123,14 +123,16 @@ fn note_aside(
         "<a href=\"{root}annotations.html#{}\">all sources</a>",
         annotation.id
     ));
-    if let Some(url) = &source.meta.url {
-        links.push(format!(
-            "<a rel=\"external noopener\" href=\"{}\">at the original</a>",
+    // The link to the original, with its separator, in a span of its own: print hides it
+    // (a text-fragment URL is no use on paper) without leaving a dangling separator.
+    let original = source.meta.url.as_ref().map_or(String::new(), |url| {
+        format!(
+            "<span class=\"ann-original\"> · <a rel=\"external noopener\" href=\"{}\">at the original</a></span>",
             escape_html(&text_fragment(url, &passage.exact))
-        ));
-    }
+        )
+    });
     format!(
-        "<aside class=\"ann-note ann-{kind}\" id=\"note-{dom}\" aria-label=\"Annotation {n}\">\n<p class=\"ann-head\">{head}</p>\n{note}<p class=\"ann-links\">{links}</p>\n</aside>\n",
+        "<aside class=\"ann-note ann-{kind}\" id=\"note-{dom}\" aria-label=\"Annotation {n}\">\n<p class=\"ann-head\">{head}</p>\n{note}<p class=\"ann-links\">{links}{original}</p>\n</aside>\n",
         kind = annotation.kind.as_str(),
         dom = dom_id,
         n = anchored.number,
