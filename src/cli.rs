@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
-use crate::annotate::model::Kind;
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::scaffold::{self, NewAnnotation};
 use crate::site::{self, BuildOptions};
@@ -104,38 +103,7 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum New {
     /// Anchor a quote now and append the annotation to content/annotations/<source>.yaml.
-    Annotation {
-        /// The source's slug (its file name in content/sources/ without .md).
-        #[arg(long)]
-        source: String,
-        /// The exact words of the passage.
-        #[arg(long)]
-        quote: String,
-        /// figure, quote or note [default: figure when the words state a number, else quote].
-        #[arg(long, value_parser = parse_kind)]
-        kind: Option<Kind>,
-        /// The id [default: made from the words].
-        #[arg(long)]
-        id: Option<String>,
-        /// The annotation file, under content/annotations/.
-        #[arg(long)]
-        file: Option<PathBuf>,
-        /// Which match to take when the words occur more than once (from 1).
-        #[arg(long)]
-        occurrence: Option<usize>,
-        /// The site's folder.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
-}
-
-fn parse_kind(text: &str) -> Result<Kind, String> {
-    match text {
-        "figure" => Ok(Kind::Figure),
-        "quote" => Ok(Kind::Quote),
-        "note" => Ok(Kind::Note),
-        other => Err(format!("`{other}` is not a kind: figure, quote or note")),
-    }
+    Annotation(NewAnnotation),
 }
 
 /// How `check` reports.
@@ -212,34 +180,14 @@ pub fn main() -> ExitCode {
             }
         }
         Command::New {
-            what:
-                New::Annotation {
-                    source,
-                    quote,
-                    kind,
-                    id,
-                    file,
-                    occurrence,
-                    root,
-                },
-        } => {
-            let request = NewAnnotation {
-                root,
-                source,
-                quote,
-                kind,
-                id,
-                file,
-                occurrence,
-            };
-            match scaffold::new_annotation(&request) {
-                Ok(written) => {
-                    println!("added to {}:\n{}", written.file.display(), written.yaml);
-                    ExitCode::SUCCESS
-                }
-                Err(problems) => report(&problems),
+            what: New::Annotation(request),
+        } => match scaffold::new_annotation(&request) {
+            Ok(written) => {
+                println!("added to {}:\n{}", written.file.display(), written.yaml);
+                ExitCode::SUCCESS
             }
-        }
+            Err(problems) => report(&problems),
+        },
         Command::Suggest { source, root } => match scaffold::suggest(&root, source.as_deref()) {
             Ok(yaml) => {
                 print!("{yaml}");

@@ -20,23 +20,30 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::schema;
 use crate::site::{self, BuildOptions, Site};
 
-/// What `brief new annotation` is asked.
-#[derive(Debug, Clone, Default)]
+/// What `brief new annotation` is asked; its fields are the command's flags.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct NewAnnotation {
-    /// The site's folder.
-    pub root: PathBuf,
-    /// The source's slug.
+    /// The source's slug (its file name in content/sources/ without .md).
+    #[arg(long)]
     pub source: String,
-    /// The words to anchor.
+    /// The exact words of the passage.
+    #[arg(long)]
     pub quote: String,
-    /// Figure, quote or note; guessed from the words when absent.
+    /// figure, quote or note [default: figure when the words state a number, else quote].
+    #[arg(long, value_enum)]
     pub kind: Option<Kind>,
-    /// The id; made from the words when absent.
+    /// The id [default: made from the words].
+    #[arg(long)]
     pub id: Option<String>,
-    /// The annotation file, relative to the root; `content/annotations/<source>.yaml` when absent.
+    /// The annotation file, under content/annotations/ [default: content/annotations/<source>.yaml].
+    #[arg(long)]
     pub file: Option<PathBuf>,
-    /// Which match to take when the quote occurs more than once (from 1).
+    /// Which match to take when the words occur more than once (from 1).
+    #[arg(long)]
     pub occurrence: Option<usize>,
+    /// The site's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 /// What `new` wrote.

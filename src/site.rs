@@ -333,6 +333,8 @@ pub fn render(
         .as_deref()
         .unwrap_or(&site.briefing.meta.title);
     let base = base_context(site, title, &sources);
+    // The briefing's body appears on index.html and on print.html: rendered once.
+    let briefing_html = annotations::briefing_html(resolved, &site.sources);
     let mut jobs: Vec<Page> = vec![
         Page::Briefing,
         Page::NotFound,
@@ -342,7 +344,7 @@ pub fn render(
     jobs.extend((0..site.sources.len()).map(Page::Source));
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
         .par_iter()
-        .map(|page| page.render(site, resolved, &theme, &base, &sources))
+        .map(|page| page.render(site, resolved, &briefing_html, &theme, &base, &sources))
         .collect();
     let mut files = SiteFiles::new();
     for result in rendered {
@@ -444,6 +446,7 @@ impl Page {
         self,
         site: &Site,
         resolved: &Resolved,
+        briefing_html: &str,
         theme: &Theme,
         base: &Context,
         sources: &[SourceContext<'_>],
@@ -453,7 +456,7 @@ impl Page {
         let (template, path, root, page, content) = match self {
             Page::Briefing => {
                 let meta = &site.briefing.meta;
-                let html = annotations::briefing_html(resolved, &site.sources);
+                let html = briefing_html.to_string();
                 let key_figures = annotations::key_figures(resolved, &site.sources);
                 context.insert("key_figures_chart", &chart::key_figures_chart(&key_figures));
                 context.insert("key_figures", &key_figures);
@@ -533,7 +536,7 @@ impl Page {
                     description: None,
                     canonical: None,
                 };
-                let html = annotations::briefing_html(resolved, &site.sources);
+                let html = briefing_html.to_string();
                 ("print.html", "print.html".to_string(), "", page, html)
             }
             Page::Annotations => {

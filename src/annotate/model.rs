@@ -16,7 +16,9 @@ use crate::diagnostics::{Diagnostic, Location, closest_name};
 use crate::yaml;
 
 /// What an annotation anchors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A number the source states; `value` and `unit` say which.

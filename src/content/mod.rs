@@ -312,22 +312,15 @@ pub fn parse_briefing(file: &Path, text: String) -> Result<Briefing, Vec<Diagnos
     let front: BriefingFront =
         yaml::parse(file, document.front, document.front_line).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
-    let date = front
-        .date
-        .as_ref()
-        .and_then(|date| match Date::parse(&date.value) {
-            Ok(date) => Some(date),
-            Err(message) => {
-                problems.push(date_error(
-                    file,
-                    document.front,
-                    document.front_line,
-                    date,
-                    message,
-                ));
-                None
-            }
-        });
+    let date = front.date.as_ref().and_then(|date| {
+        parse_date(
+            file,
+            document.front,
+            document.front_line,
+            date,
+            &mut problems,
+        )
+    });
     let meta = BriefingMeta {
         title: front.title,
         description: front.description,
@@ -357,6 +350,17 @@ fn parse_date_or_unknown(
     if date.value == "unknown" {
         return None;
     }
+    parse_date(file, front, front_line, date, problems)
+}
+
+/// Parses a front matter date; a wrong one is reported at its value.
+fn parse_date(
+    file: &Path,
+    front: &str,
+    front_line: usize,
+    date: &Spanned<String>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Date> {
     Date::parse(&date.value)
         .map_err(|message| problems.push(date_error(file, front, front_line, date, message)))
         .ok()
