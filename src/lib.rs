@@ -19,4 +19,6 @@ pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
+#[cfg(test)]
+mod testing;
 pub mod yaml;

@@ -12,10 +12,12 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::figure::{self, format_quantity, same_value};
+use super::fold::{fold, fold_str};
 use super::model::Kind;
 use crate::content::MarkdownFile;
-use crate::diagnostics::{Diagnostic, closest_name};
+use crate::diagnostics::{Diagnostic, Location};
 use crate::render::escape_html;
+use crate::render::markdown;
 
 /// What a citation needs to know about the annotation it names.
 #[derive(Debug, Clone)]
@@ -67,7 +69,23 @@ pub fn resolve(
     let mut out = Resolution::default();
     let mut open: Option<Open> = None;
     let mut prose = Prose::default();
+    // Per open image: whether it is a mistaken citation, shown as its text.
+    let mut images: Vec<bool> = Vec::new();
     for (event, range) in events {
+        let event = match event {
+            Event::Start(Tag::Image { dest_url, .. }) if dest_url.starts_with('@') => {
+                out.diagnostics
+                    .push(image_citation(&dest_url, &range, citing));
+                images.push(true);
+                continue;
+            }
+            Event::Start(tag @ Tag::Image { .. }) => {
+                images.push(false);
+                Event::Start(tag)
+            }
+            Event::End(TagEnd::Image) if images.pop() == Some(true) => continue,
+            other => other,
+        };
         match (event, &mut open) {
             (Event::Start(Tag::Link { dest_url, .. }), None) if dest_url.starts_with('@') => {
                 prose.flush(citing, &mut out.diagnostics);
@@ -84,16 +102,18 @@ pub fn resolve(
                 }
             }
             (event, Some(link)) => {
-                if let Event::Text(text) | Event::Code(text) = &event {
-                    link.text.push_str(text);
+                match &event {
+                    Event::Text(text) | Event::Code(text) => link.text.push_str(text),
+                    Event::SoftBreak | Event::HardBreak => link.text.push(' '),
+                    _ => {}
                 }
                 link.inner.push((event, range));
             }
-            (Event::Text(text), None) if citing.briefing => {
+            (Event::Text(text), None) => {
                 prose.push(&text, range.clone());
                 out.events.push((Event::Text(text), range));
             }
-            (Event::SoftBreak, None) if citing.briefing => {
+            (Event::SoftBreak, None) => {
                 prose.push(" ", range.clone());
                 out.events.push((Event::SoftBreak, range));
             }
@@ -121,37 +141,99 @@ impl Prose {
         self.text.push_str(text);
     }
 
-    /// Warns about every figure of the run, located in the Markdown, and starts a new run.
+    /// Reports what the run holds and starts a new one: text that looks like a citation but
+    /// is not a link, and in the briefing every figure that cites nothing.
     fn flush(&mut self, citing: &Citing<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        for found in figure::find_figures(&self.text) {
-            let start = self.markdown_offset(found.range.start);
-            let end = self.markdown_offset(found.range.end).max(start);
-            diagnostics.push(
-                Diagnostic::warning("W201", format!("the figure \"{}\" cites no source", &self.text[found.range.clone()]))
-                    .at(citing.file.locate_in_body(start..end))
-                    .label("uncited figure")
-                    .help("annotate the passage that states it and cite it: `[this figure](@annotation-id)`"),
-            );
+        for (range, id) in broken_citations(&self.text) {
+            let at = self.markdown_range(citing, range);
+            diagnostics.push(broken_citation(&id, citing.file.locate_in_body(at)));
+        }
+        if citing.briefing {
+            let folded = fold(&self.text);
+            for found in figure::find_figures(&folded.text) {
+                let range = folded.origin[found.range.start]..folded.origin[found.range.end];
+                let at = self.markdown_range(citing, range.clone());
+                diagnostics.push(
+                    Diagnostic::warning("W201", format!("the figure \"{}\" cites no source", &folded.text[found.range]))
+                        .at(citing.file.locate_in_body(at))
+                        .label("uncited figure")
+                        .help("annotate the passage that states it and cite it: `[this figure](@annotation-id)`"),
+                );
+            }
         }
         self.text.clear();
         self.pieces.clear();
     }
 
-    fn markdown_offset(&self, offset: usize) -> usize {
+    fn markdown_range(&self, citing: &Citing<'_>, range: Range<usize>) -> Range<usize> {
+        let start = self.markdown_offset(citing, range.start);
+        start..self.markdown_offset(citing, range.end).max(start)
+    }
+
+    fn markdown_offset(&self, citing: &Citing<'_>, offset: usize) -> usize {
         let index = self
             .pieces
             .partition_point(|(start, _)| *start <= offset)
             .saturating_sub(1);
         self.pieces.get(index).map_or(0, |(start, range)| {
-            (range.start + (offset - start)).min(range.end)
+            let end = self
+                .pieces
+                .get(index + 1)
+                .map_or(self.text.len(), |(next, _)| *next);
+            markdown::offset_in_markdown(
+                citing.file.body(),
+                &self.text[*start..end],
+                range.clone(),
+                offset - start,
+            )
         })
     }
+}
+
+/// Text that a reader sees as `[words](@id)` although it is no link, because the destination
+/// has a space (`(@ id)`, `(@id words)`) or a space separates `]` from `(`: the ranges from
+/// `[` to `)` and what stands for the id.
+fn broken_citations(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices("(@") {
+        let before = text[..at].trim_end_matches([' ', '\t']);
+        if !before.ends_with(']') {
+            continue;
+        }
+        // Markup in the link text (`[*x*](@ a)`) ends the run: point at `]` then.
+        let open = before.rfind('[').unwrap_or(before.len() - 1);
+        let close = text[at..].find(')').map_or(text.len(), |i| at + i + 1);
+        let id = text[at + 2..close].trim_end_matches(')').trim().to_string();
+        found.push((open..close, id));
+    }
+    found
+}
+
+fn broken_citation(id: &str, at: Location) -> Diagnostic {
+    let id = id.split_whitespace().collect::<Vec<_>>().join("-");
+    Diagnostic::error("E203", "this looks like a citation but is not a link")
+        .at(at)
+        .label("shown as plain text")
+        .help(format!(
+            "write `[text](@id)` with no space after `]` or inside `(@...)`, like `(@{id})`"
+        ))
+}
+
+fn image_citation(dest: &str, range: &Range<usize>, citing: &Citing<'_>) -> Diagnostic {
+    Diagnostic::error(
+        "E204",
+        format!("an image cannot cite an annotation: `!` before `[...]({dest})`"),
+    )
+    .at(citing.file.locate_in_body(range.clone()))
+    .label("an image whose address is a citation")
+    .help("remove the `!` to cite the annotation with a link")
 }
 
 /// A citation link being read.
 struct Open {
     id: String,
     range: Range<usize>,
+    /// The link text as the reader sees it, breaks as spaces.
     text: String,
     inner: Vec<(Event<'static>, Range<usize>)>,
 }
@@ -170,7 +252,8 @@ fn close_citation(
         return;
     };
     if target.kind == Kind::Figure
-        && let (Some(stated), Some(value)) = (figure::first_figure(&link.text), target.value)
+        && let (Some(stated), Some(value)) =
+            (figure::first_figure(&fold_str(&link.text)), target.value)
         && !same_value(stated.value, value)
     {
         out.diagnostics.push(
@@ -228,17 +311,18 @@ fn unknown_id(
         strsim::jaro_winkler(b, &link.id).total_cmp(&strsim::jaro_winkler(a, &link.id))
     });
     near.truncate(3);
-    match closest_name(&link.id, annotations.keys().map(String::as_str)) {
-        Some(_) => diagnostic.help(format!(
+    if near.is_empty() {
+        diagnostic.help(
+            "no id is close; the built site's annotations.html lists every annotation with its id",
+        )
+    } else {
+        diagnostic.help(format!(
             "did you mean {}?",
             near.iter()
                 .map(|id| format!("`@{id}`"))
                 .collect::<Vec<_>>()
                 .join(" or ")
-        )),
-        None => {
-            diagnostic.help("annotation ids are defined by `id:` in content/annotations/*.yaml")
-        }
+        ))
     }
 }
 
@@ -246,6 +330,7 @@ fn unknown_id(
 mod tests {
     use super::*;
     use crate::render::markdown::{self, MarkdownOptions};
+    use crate::testing::XorShift;
     use std::path::PathBuf;
 
     fn file(body: &str) -> MarkdownFile {
@@ -279,7 +364,8 @@ mod tests {
                 smart_punctuation: true,
                 allow_html: true,
             },
-        );
+        )
+        .expect("within the limits");
         let unanchored = HashSet::new();
         let citing = Citing {
             file: &file,
@@ -357,6 +443,87 @@ mod tests {
                 .map(|l| (l.line, l.column)),
             Some((4, 7))
         );
+    }
+
+    /// The verdict on a briefing: every diagnostic's code and message.
+    fn verdict(body: &str) -> Vec<(&'static str, String)> {
+        run(body)
+            .1
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code, d.message))
+            .collect()
+    }
+
+    /// One token of a citation's link text, written with some inline markup.
+    fn dress(token: &str, rng: &mut XorShift) -> String {
+        match rng.below(8) {
+            0 => format!("*{token}*"),
+            1 => format!("**{token}**"),
+            2 => format!("`{token}`"),
+            3 => token.replacen('$', "&#36;", 1),
+            4 if token.starts_with('$') => format!("$*{}*", &token[1..]),
+            5 if token.len() > 3 && token.is_ascii() => {
+                let (a, b) = token.split_at(token.len() / 2);
+                format!("{a}{}{b}", rng.pick(&["\u{ad}", "&shy;"]))
+            }
+            _ => token.to_string(),
+        }
+    }
+
+    #[test]
+    fn rewrapping_or_markup_of_link_text_keeps_the_verdict() {
+        let mut rng = XorShift(0xD1B5_4A32_D192_ED03);
+        let gaps = [
+            " ", "\n", "  \n", "\\\n", "&nbsp;", "\u{a0}", "\u{202f}", "\u{2009}", " \n ",
+        ];
+        for _ in 0..300 {
+            let number = rng.pick(&["$7", "$500", "$500.0", "$50", "500"]);
+            let scale = rng.pick(&["billion", "million", "bn"]);
+            let lead = *rng.pick(&[&["a", "total", "of"][..], &["up", "to"], &[]]);
+            let tokens: Vec<&str> = lead.iter().copied().chain([*number, *scale]).collect();
+            let plain = format!("A [{}](@stargate-total) pledge.\n", tokens.join(" "));
+            let dressed: Vec<String> = tokens.iter().map(|t| dress(t, &mut rng)).collect();
+            let mut text = dressed[0].clone();
+            for token in &dressed[1..] {
+                text.push_str(gaps[rng.below(gaps.len())]);
+                text.push_str(token);
+            }
+            let wrapped = format!("A [{text}](@stargate-total) pledge.\n");
+            assert_eq!(
+                verdict(&wrapped),
+                verdict(&plain),
+                "{wrapped:?} vs {plain:?}"
+            );
+        }
+    }
+
+    /// Regression: `[a total of $7\nbillion](@stargate-total)` passed the check.
+    #[test]
+    fn a_citation_wrapped_over_two_lines_is_checked() {
+        let codes: Vec<_> = verdict("A [a total of $7\nbillion](@stargate-total).\n")
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect();
+        assert_eq!(codes, ["E202"]);
+    }
+
+    /// Regression: `[x](@ a)` was published as text and `![y](@a)` as an image, silently.
+    #[test]
+    fn citations_that_are_not_links_are_errors() {
+        let codes =
+            |body: &str| -> Vec<&str> { verdict(body).into_iter().map(|(code, _)| code).collect() };
+        assert_eq!(codes("See [x](@ stargate-total).\n"), ["E203"]);
+        assert_eq!(codes("See [x] (@stargate-total).\n"), ["E203"]);
+        assert_eq!(codes("See ![y](@stargate-total).\n"), ["E204"]);
+        assert!(codes("See [x](@stargate-total), (@ not this).\n").is_empty());
+    }
+
+    #[test]
+    fn unknown_id_far_from_all_names_where_ids_are_listed() {
+        let (_, resolution) = run("See [it](@zzz).\n");
+        let help = resolution.diagnostics[0].help.clone().unwrap_or_default();
+        assert!(help.contains("annotations.html"), "{help}");
     }
 
     #[test]

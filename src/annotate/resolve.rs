@@ -167,7 +167,18 @@ fn render_note(
         smart_punctuation: true,
         allow_html: false,
     };
-    let parsed = markdown::parse(note, options);
+    let parsed = match markdown::parse(note, options) {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            if root.is_empty() {
+                diagnostics.push(
+                    crate::content::too_many_elements(annotation.at.clone())
+                        .note(format!("in the note of `{}`", annotation.id)),
+                );
+            }
+            return String::new();
+        }
+    };
     let file = MarkdownFile {
         file: annotation.at.file.clone(),
         text: note.to_string(),
@@ -376,12 +387,12 @@ fn check_figure(
 
 /// The line of the source file holding reader-text offset `offset`.
 pub fn source_line(source: &Source, offset: usize) -> usize {
-    let body_offset = source.body.text.markdown_offset(offset);
+    let body_offset = source
+        .body
+        .text
+        .markdown_offset(source.markdown.body(), offset);
     let absolute = source.markdown.body_offset + body_offset;
-    source.markdown.text[..absolute.min(source.markdown.text.len())]
-        .matches('\n')
-        .count()
-        + 1
+    source.markdown.text[..absolute].matches('\n').count() + 1
 }
 
 /// A short excerpt around a match: a few words either side, the match in brackets.

@@ -187,14 +187,18 @@ impl MarkdownFile {
         text: String,
         body_offset: usize,
         options: MarkdownOptions,
-    ) -> (MarkdownFile, Markdown) {
+    ) -> Result<(MarkdownFile, Markdown), Vec<Diagnostic>> {
         let markdown = MarkdownFile {
             file: file.to_path_buf(),
             text,
             body_offset,
         };
-        let body = markdown::parse(markdown.body(), options);
-        (markdown, body)
+        match markdown::parse(markdown.body(), options) {
+            Ok(body) => Ok((markdown, body)),
+            Err(too_many) => Err(vec![too_many_elements(
+                markdown.locate_in_body(too_many.offset..too_many.offset),
+            )]),
+        }
     }
 
     /// The Markdown body.
@@ -210,6 +214,20 @@ impl MarkdownFile {
             range.start + self.body_offset..range.end + self.body_offset,
         )
     }
+}
+
+/// Markdown over [`markdown::MAX_ELEMENTS`], at the place the limit was crossed.
+pub fn too_many_elements(at: Location) -> Diagnostic {
+    Diagnostic::error(
+        "E030",
+        format!(
+            "this Markdown holds more than {} elements",
+            markdown::MAX_ELEMENTS
+        ),
+    )
+    .at(at)
+    .label("the limit is crossed here")
+    .help("split the text, or look for a run of `|`, `*` or `>` that makes thousands of table cells, emphases or quotes")
 }
 
 /// One source article.
@@ -297,7 +315,7 @@ pub fn parse_source(
         return Err(problems);
     }
     let body_offset = document.body_offset;
-    let (markdown, body) = MarkdownFile::parse(file, text, body_offset, SOURCE_MARKDOWN);
+    let (markdown, body) = MarkdownFile::parse(file, text, body_offset, SOURCE_MARKDOWN)?;
     Ok(Source {
         slug,
         meta,
@@ -332,7 +350,7 @@ pub fn parse_briefing(file: &Path, text: String) -> Result<Briefing, Vec<Diagnos
         return Err(problems);
     }
     let body_offset = document.body_offset;
-    let (markdown, body) = MarkdownFile::parse(file, text, body_offset, BRIEFING_MARKDOWN);
+    let (markdown, body) = MarkdownFile::parse(file, text, body_offset, BRIEFING_MARKDOWN)?;
     Ok(Briefing {
         meta,
         markdown,

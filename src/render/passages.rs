@@ -196,7 +196,7 @@ mod tests {
     }
 
     fn html(body: &str, quotes: &[(&str, &str)]) -> String {
-        let parsed = markdown::parse(body, OPTIONS);
+        let parsed = markdown::parse(body, OPTIONS).expect("within the limits");
         let marks: Vec<Mark> = quotes
             .iter()
             .map(|(q, id)| mark(&parsed.text.text, q, id))

@@ -7,6 +7,7 @@ mod build;
 mod editor;
 mod errors;
 mod import;
+mod reader_text;
 #[cfg(feature = "serve")]
 mod serve;
 mod snapshots;

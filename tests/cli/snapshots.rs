@@ -82,6 +82,16 @@ const CASES: &[(&str, &str, &str)] = &[
         "Musk: [under $20B](@softbank-funds).",
     ),
     (
+        "E203-citation-not-a-link",
+        "id: softbank-funds\nkind: figure\nvalue: 10e9\nunit: USD\nsource: a\nquote: well under $10B\n",
+        "Musk: [under $10B](@ softbank-funds).",
+    ),
+    (
+        "E204-image-citation",
+        "id: softbank-funds\nkind: figure\nvalue: 10e9\nunit: USD\nsource: a\nquote: well under $10B\n",
+        "Musk: ![under $10B](@softbank-funds).",
+    ),
+    (
         "W201-uncited-figure",
         "id: softbank-funds\nkind: figure\nvalue: 10e9\nunit: USD\nsource: a\nquote: well under $10B\n",
         "It costs $80 billion.",
@@ -90,41 +100,59 @@ const CASES: &[(&str, &str, &str)] = &[
 
 #[test]
 fn every_annotation_diagnostic_matches_its_snapshot() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/snapshots");
-    let bless = std::env::var_os("BRIEF_BLESS").is_some();
-    let mut mismatches = Vec::new();
-    for (name, annotations, briefing) in CASES {
-        let site = Site::empty()
-            .file(
-                "content/index.md",
-                format!("---\ntitle: B\n---\n\n{briefing}\n"),
-            )
-            .file("content/sources/a.md", SOURCE)
-            .file("content/annotations/a.yaml", annotations);
-        let run = site.brief(&["check", "--deny-warnings"]);
-        assert_eq!(run.code(), 1, "{name} must fail:\n{}", run.stderr());
-        let stderr = run.stderr();
-        let diagnostics = stderr
-            .trim_end()
-            .rsplit_once('\n')
-            .map_or("", |(d, _)| d)
-            .to_string()
-            + "\n";
-        let path = dir.join(format!("{name}.txt"));
-        if bless {
-            std::fs::create_dir_all(&dir).expect("snapshots folder");
-            std::fs::write(&path, &diagnostics).expect("write snapshot");
-        }
-        let expected = std::fs::read_to_string(&path).unwrap_or_default();
-        if expected != diagnostics {
-            mismatches.push(format!(
-                "--- {name}: expected\n{expected}--- got\n{diagnostics}"
-            ));
-        }
-    }
+    let mismatches: Vec<String> = CASES
+        .iter()
+        .filter_map(|(name, annotations, briefing)| {
+            let site = Site::empty()
+                .file(
+                    "content/index.md",
+                    format!("---\ntitle: B\n---\n\n{briefing}\n"),
+                )
+                .file("content/sources/a.md", SOURCE)
+                .file("content/annotations/a.yaml", annotations);
+            mismatch(name, &site)
+        })
+        .collect();
     assert!(
         mismatches.is_empty(),
         "run with BRIEF_BLESS=1 after a deliberate change\n{}",
         mismatches.join("\n")
     );
+}
+
+/// Regression: 2 MB of empty table cells took more than 1 GB; too many elements is E030.
+#[test]
+fn markdown_with_too_many_elements_matches_its_snapshot() {
+    let cells = "|\n".repeat(600_000);
+    let site = Site::empty()
+        .file(
+            "content/index.md",
+            format!("---\ntitle: B\n---\n\n| a |\n|---|\n{cells}"),
+        )
+        .file("content/sources/a.md", SOURCE);
+    let mismatch = mismatch("E030-too-many-elements", &site);
+    assert!(mismatch.is_none(), "{}", mismatch.unwrap_or_default());
+}
+
+/// Runs `check --deny-warnings` on `site`, which must fail, and compares its diagnostics with
+/// the snapshot `name` (rewriting it under `BRIEF_BLESS`): the difference, if any.
+fn mismatch(name: &str, site: &Site) -> Option<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/snapshots");
+    let run = site.brief(&["check", "--deny-warnings"]);
+    assert_eq!(run.code(), 1, "{name} must fail:\n{}", run.stderr());
+    let stderr = run.stderr();
+    let diagnostics = stderr
+        .trim_end()
+        .rsplit_once('\n')
+        .map_or("", |(d, _)| d)
+        .to_string()
+        + "\n";
+    let path = dir.join(format!("{name}.txt"));
+    if std::env::var_os("BRIEF_BLESS").is_some() {
+        std::fs::create_dir_all(&dir).expect("snapshots folder");
+        std::fs::write(&path, &diagnostics).expect("write snapshot");
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    (expected != diagnostics)
+        .then(|| format!("--- {name}: expected\n{expected}--- got\n{diagnostics}"))
 }
