@@ -109,6 +109,10 @@ pub fn resolve(
                 }
                 link.inner.push((event, range));
             }
+            // The text of a mistaken image is reported by E204 alone.
+            (event @ Event::Text(_), None) if images.contains(&true) => {
+                out.events.push((event, range));
+            }
             (Event::Text(text), None) => {
                 prose.push(&text, range.clone());
                 out.events.push((Event::Text(text), range));
@@ -144,14 +148,22 @@ impl Prose {
     /// Reports what the run holds and starts a new one: text that looks like a citation but
     /// is not a link, and in the briefing every figure that cites nothing.
     fn flush(&mut self, citing: &Citing<'_>, diagnostics: &mut Vec<Diagnostic>) {
-        for (range, id) in broken_citations(&self.text) {
-            let at = self.markdown_range(citing, range);
-            diagnostics.push(broken_citation(&id, citing.file.locate_in_body(at)));
+        let broken = broken_citations(&self.text);
+        for (range, id) in &broken {
+            let at = self.markdown_range(citing, range.clone());
+            diagnostics.push(broken_citation(id, citing.file.locate_in_body(at)));
         }
         if citing.briefing {
             let folded = fold(&self.text);
             for found in figure::find_figures(&folded.text) {
                 let range = folded.origin[found.range.start]..folded.origin[found.range.end];
+                // A figure in a broken citation is reported by E203 alone.
+                if broken
+                    .iter()
+                    .any(|(b, _)| b.start < range.end && range.start < b.end)
+                {
+                    continue;
+                }
                 let at = self.markdown_range(citing, range.clone());
                 diagnostics.push(
                     Diagnostic::warning("W201", format!("the figure \"{}\" cites no source", &folded.text[found.range]))
