@@ -607,11 +607,8 @@ mod tests {
                     _ => word(),
                 };
                 line.push_str(&item);
-                line.push_str(if table {
-                    " | "
-                } else {
-                    *rng.pick(&[" ", " ", "\n"])
-                });
+                let gap = [" ", " ", "\n"][rng.below(3)];
+                line.push_str(if table { " | " } else { gap });
                 if line.ends_with('\n') {
                     line.push_str(next);
                 }
