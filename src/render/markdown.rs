@@ -552,7 +552,7 @@ mod tests {
         assert_eq!(ids, ["s", "s-1", "s-2", "s-3", "s-4"]);
     }
 
-    /// A word that occurs once, in letters only (digits could hide in an entity like
+    /// A word that occurs once and in no other word (`Z` only starts one), in letters only (digits could hide in an entity like
     /// `&#36;`), with a non-ASCII letter so that an offset off by one is not a char boundary.
     fn unique_word(n: usize) -> String {
         let mut letters = String::new();
@@ -564,7 +564,7 @@ mod tests {
                 break;
             }
         }
-        format!("q{letters}\u{e9}\u{2019}x")
+        format!("Z{letters}\u{e9}\u{2019}x")
     }
 
     /// Markdown whose reader text differs from it everywhere it can: code spans (one or two
