@@ -4,7 +4,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::render::theme::{is_theme_name, not_a_theme_name};
 use crate::yaml;
 
 /// The settings a site is built with.
@@ -48,7 +49,23 @@ impl SiteConfig {
         if text.trim().is_empty() {
             return Ok(SiteConfig::default());
         }
-        yaml::parse(file, text, 1)
+        let config: SiteConfig = yaml::parse(file, text, 1)?;
+        if !is_theme_name(&config.theme) {
+            let at = text
+                .find("theme:")
+                .map(|key| {
+                    let value = key + "theme:".len();
+                    value + text[value..].len() - text[value..].trim_start().len()
+                })
+                .unwrap_or(0);
+            let end = text[at..].find(['\n', '\r']).map_or(text.len(), |n| at + n);
+            return Err(not_a_theme_name(&config.theme).at(Location::from_range(
+                file,
+                text,
+                at..end,
+            )));
+        }
+        Ok(config)
     }
 }
 
@@ -62,6 +79,18 @@ mod tests {
         assert_eq!(config.theme, "default");
         assert_eq!(config.language, "en");
         assert_eq!(config.title.as_deref(), Some("T"));
+    }
+
+    /// Regression: `theme: /abs/dir` or `../../x` published a folder outside the site.
+    #[test]
+    fn theme_given_as_a_path_is_a_located_error() {
+        for theme in ["/etc", "../../x", "a/b", "."] {
+            let text = format!("title: T\ntheme: {theme}\n");
+            let error = SiteConfig::parse(Path::new("site.yaml"), &text).expect_err(theme);
+            assert_eq!(error.code, "E011");
+            let location = error.location.expect("located");
+            assert_eq!((location.line, location.column), (2, 8), "{theme}");
+        }
     }
 
     #[test]

@@ -21,4 +21,5 @@ pub mod serve;
 pub mod site;
 #[cfg(test)]
 mod testing;
+pub mod walk;
 pub mod yaml;

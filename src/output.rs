@@ -1,15 +1,21 @@
 //! The safe, atomic writer of the built site.
 //!
-//! The whole site is rendered in memory first; this module then writes it into a temporary
-//! folder beside the output and swaps it in with renames, so a failed build (or a crash
-//! half-way) leaves the previous site as it was. It writes only relative paths made of plain
-//! names, whatever a slug or id says, and it refuses to replace a folder it did not create
-//! (brief leaves a marker file in its output), so `--output ~` cannot wipe a home folder.
+//! The whole site is rendered in memory first; this module then writes it into a staging
+//! folder beside the output and swaps the two in one step, so a failed build, a crash or a
+//! Ctrl-C half-way leaves the previous site as it was, and a reader never sees it missing.
+//! It writes only relative paths made of plain names, whatever a slug or id says, and it
+//! refuses to replace a folder it did not create (brief leaves a marker file in its output),
+//! so `--output ~` cannot wipe a home folder. Paths are compared after resolving symlinks, so
+//! no spelling of the site root, of `content/` or of a folder around them can be the output.
+//! A lock file beside the output lets one build at a time write it; another gets a clear
+//! error instead of mixing files.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use thiserror::Error;
 
@@ -29,8 +35,17 @@ pub enum WriteError {
     #[error("refusing to write `{0}`: it is not a plain path inside the output folder")]
     UnsafePath(String),
     /// The output folder is the site root or contains it.
-    #[error("the output folder `{}` would contain the content itself", .0.display())]
+    #[error("the output folder `{}` is the site's folder or contains it; replacing it would delete the content", .0.display())]
     ContainsRoot(PathBuf),
+    /// The output folder is inside `content/`.
+    #[error("the output folder `{}` is inside the site's `content/`", .0.display())]
+    InsideContent(PathBuf),
+    /// The output is a symbolic link; replacing it would turn it into a folder.
+    #[error("the output `{}` is a symbolic link; brief replaces its output whole and will not replace a link", .0.display())]
+    Symlink(PathBuf),
+    /// Another brief process is writing the same output folder.
+    #[error("another brief is writing `{}` right now; this build wrote nothing", .0.display())]
+    Busy(PathBuf),
     /// The file system said no.
     #[error("cannot write `{}`: {source}", path.display())]
     Io {
@@ -39,6 +54,21 @@ pub enum WriteError {
         /// Why it failed.
         source: io::Error,
     },
+}
+
+impl WriteError {
+    /// What the user can do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            WriteError::Busy(_) => {
+                "wait for the other build to finish (its site is complete when it does), then run this one again"
+            }
+            WriteError::Symlink(_) => {
+                "pass the folder the link points to as `--output`, or remove the link"
+            }
+            _ => "pass another `--output` folder, or empty this one if it is yours to delete",
+        }
+    }
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -53,28 +83,91 @@ pub fn write_site(output: &Path, root: &Path, files: &SiteFiles) -> Result<(), W
     for path in files.keys() {
         check_relative(path)?;
     }
+    let shown = output.to_path_buf();
     let output = absolute(output)?;
-    if absolute(root)?.starts_with(&output) {
-        return Err(WriteError::ContainsRoot(output));
+    if fs::symlink_metadata(&output).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(WriteError::Symlink(shown));
     }
-    if output.exists() && !is_ours(&output)? {
-        return Err(WriteError::NotOurs(output));
+    let output = resolved(&output)?;
+    let root = resolved(&absolute(root)?)?;
+    if root.starts_with(&output) {
+        return Err(WriteError::ContainsRoot(shown));
     }
-    let parent = output
-        .parent()
-        .ok_or_else(|| WriteError::NotOurs(output.clone()))?;
+    if output.starts_with(root.join("content")) {
+        return Err(WriteError::InsideContent(shown));
+    }
+    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+        return Err(WriteError::ContainsRoot(shown));
+    };
+    let name = name.to_string_lossy().into_owned();
     fs::create_dir_all(parent).map_err(io_error(parent))?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let staging = parent.join(format!(".{name}.brief-new-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.brief-old-{}", std::process::id()));
-    let result = stage(&staging, files).and_then(|()| swap(&staging, &retired, &output));
+    let _lock = lock(&parent.join(format!(".{name}.brief-lock")), &shown)?;
+    if output.exists() && !is_ours(&output)? {
+        return Err(WriteError::NotOurs(shown));
+    }
+    remove_litter(parent, &name);
+    let staging = parent.join(format!(".{name}.brief-new-{}", unique_suffix()));
+    let result = stage(&staging, files).and_then(|()| swap(&staging, &output));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Holds the exclusive lock of one output folder while it lives.
+struct Lock(fs::File);
+
+fn lock(path: &Path, output: &Path) -> Result<Lock, WriteError> {
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(io_error(path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Lock(file)),
+        Err(fs::TryLockError::WouldBlock) => Err(WriteError::Busy(output.to_path_buf())),
+        Err(fs::TryLockError::Error(source)) => Err(WriteError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+/// Staging and retired folders a killed build left beside the output. Only called under the
+/// lock, so none of them belongs to a build still running.
+fn remove_litter(parent: &Path, name: &str) {
+    let prefixes = [format!(".{name}.brief-new-"), format!(".{name}.brief-old-")];
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str()))
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// A name part no other staging folder has: the process, a counter within it, and the time.
+fn unique_suffix() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "{}-{}-{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// A page path must be relative and made only of plain names: no `..`, no root, no drive.
@@ -92,19 +185,38 @@ fn check_relative(path: &str) -> Result<(), WriteError> {
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
-    let path = std::path::absolute(path).map_err(io_error(path))?;
-    Ok(path
-        .components()
-        .fold(PathBuf::new(), |mut out, component| {
-            match component {
-                Component::ParentDir => {
-                    out.pop();
-                }
-                Component::CurDir => {}
-                other => out.push(other),
+    std::path::absolute(path).map_err(io_error(path))
+}
+
+/// The path with every symlink resolved: the longest part that exists is canonicalized, the
+/// rest (not yet created) is appended, its `..` taken off by name.
+fn resolved(path: &Path) -> Result<PathBuf, WriteError> {
+    let mut existing = path.to_path_buf();
+    let mut missing = Vec::new();
+    loop {
+        match fs::canonicalize(&existing) {
+            Ok(real) => {
+                return Ok(missing.into_iter().rev().fold(real, |mut out, part| {
+                    if part == ".." {
+                        out.pop();
+                    } else if part != "." {
+                        out.push(part);
+                    }
+                    out
+                }));
             }
-            out
-        }))
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                let Some(last) = existing.components().next_back() else {
+                    return Err(io_error(path)(error));
+                };
+                missing.push(last.as_os_str().to_os_string());
+                if !existing.pop() {
+                    return Err(io_error(path)(error));
+                }
+            }
+            Err(error) => return Err(io_error(path)(error)),
+        }
+    }
 }
 
 /// An output folder is ours when it is empty or holds brief's marker.
@@ -120,10 +232,7 @@ fn is_ours(output: &Path) -> Result<bool, WriteError> {
 }
 
 fn stage(staging: &Path, files: &SiteFiles) -> Result<(), WriteError> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(io_error(staging))?;
-    }
-    fs::create_dir_all(staging).map_err(io_error(staging))?;
+    fs::create_dir(staging).map_err(io_error(staging))?;
     for (relative, bytes) in files {
         let path = staging.join(relative);
         if let Some(dir) = path.parent() {
@@ -139,21 +248,49 @@ fn stage(staging: &Path, files: &SiteFiles) -> Result<(), WriteError> {
     .map_err(io_error(&marker))
 }
 
-fn swap(staging: &Path, retired: &Path, output: &Path) -> Result<(), WriteError> {
-    if output.exists() {
-        fs::rename(output, retired).map_err(io_error(output))?;
+/// Puts `staging` in the place of `output`. Where the system can, the two folders trade
+/// places in one step, so `output` never goes missing; elsewhere the old one is renamed away
+/// first. What was the output is then deleted.
+fn swap(staging: &Path, output: &Path) -> Result<(), WriteError> {
+    if !output.exists() {
+        return fs::rename(staging, output).map_err(io_error(output));
     }
-    if let Err(source) = fs::rename(staging, output) {
-        let _ = fs::rename(retired, output);
-        return Err(WriteError::Io {
-            path: output.to_path_buf(),
-            source,
-        });
-    }
-    if retired.exists() {
-        fs::remove_dir_all(retired).map_err(io_error(retired))?;
-    }
-    Ok(())
+    let retired = if exchange(staging, output) {
+        staging.to_path_buf()
+    } else {
+        let retired = staging.with_file_name(
+            staging
+                .file_name()
+                .map(|n| {
+                    n.to_string_lossy()
+                        .replacen(".brief-new-", ".brief-old-", 1)
+                })
+                .unwrap_or_default(),
+        );
+        fs::rename(output, &retired).map_err(io_error(output))?;
+        if let Err(source) = fs::rename(staging, output) {
+            let _ = fs::rename(&retired, output);
+            return Err(WriteError::Io {
+                path: output.to_path_buf(),
+                source,
+            });
+        }
+        retired
+    };
+    fs::remove_dir_all(&retired).map_err(io_error(&retired))
+}
+
+/// Trades the two folders' names atomically (`renameat2` with `RENAME_EXCHANGE`); false where
+/// the kernel or file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
 }
 
 #[cfg(test)]

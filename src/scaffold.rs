@@ -258,6 +258,7 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
     let mut diagnostics = Vec::new();
     let resolved = resolve::resolve(
         site.annotations.clone(),
+        &site.unloaded,
         &site.sources,
         &site.briefing,
         &mut diagnostics,

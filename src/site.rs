@@ -9,9 +9,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
-use walkdir::WalkDir;
 
-use crate::annotate::model::{self, Annotation};
+use crate::annotate::model::{self, Annotation, Unloaded};
 use crate::annotate::resolve::{self, Resolved};
 use crate::config::SiteConfig;
 use crate::content::{self, Briefing, Source};
@@ -19,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use crate::output::{self, SiteFiles};
 use crate::render::theme::Theme;
 use crate::render::{annotations, chart, scripts};
+use crate::walk;
 
 /// What the command line asks of a build.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +46,8 @@ pub struct Site {
     pub sources: Vec<Source>,
     /// `content/annotations/**/*.yaml`, in file order.
     pub annotations: Vec<Annotation>,
+    /// What the annotation files hold but did not load, reported already.
+    pub unloaded: Unloaded,
 }
 
 /// What a finished run reports.
@@ -104,9 +106,7 @@ pub fn build(options: &BuildOptions, write: bool) -> Outcome {
             .clone()
             .unwrap_or_else(|| options.root.join("public"));
         if let Err(error) = output::write_site(&output, &options.root, files) {
-            diagnostics.push(Diagnostic::error("E008", error.to_string()).help(
-                "pass another `--output` folder, or empty this one if it is yours to delete",
-            ));
+            diagnostics.push(Diagnostic::error("E008", error.to_string()).help(error.help()));
         }
     }
     let failed = failed || diagnostics.fails(options.deny_warnings);
@@ -156,31 +156,51 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
         }
     };
     let sources = load_sources(root, &config, diagnostics);
-    let annotations = load_annotations(root, diagnostics);
+    let (annotations, unloaded) = load_annotations(root, diagnostics);
     Some(Site {
         config,
         briefing: briefing?,
         sources,
         annotations,
+        unloaded,
     })
 }
 
-fn load_annotations(root: &Path, diagnostics: &mut Diagnostics) -> Vec<Annotation> {
-    let parsed: Vec<Result<Vec<Annotation>, Vec<Diagnostic>>> = resolve::annotation_files(root)
+fn load_annotations(root: &Path, diagnostics: &mut Diagnostics) -> (Vec<Annotation>, Unloaded) {
+    let mut problems = Vec::new();
+    let files = walk::files_under(
+        root,
+        Path::new("content/annotations"),
+        usize::MAX,
+        |path| path.extension().is_some_and(|x| x == "yaml" || x == "yml"),
+        &mut problems,
+    );
+    diagnostics.extend(problems);
+    let loaded: Vec<(PathBuf, model::LoadedFile)> = files
         .into_par_iter()
         .map(|file| {
-            let text = read_text(root, &file).map_err(|d| vec![d])?;
-            model::parse_file(&file, &text)
+            let loaded = match read_annotation_text(root, &file) {
+                Ok(text) => model::load_file(&file, &text),
+                Err(problem) => model::LoadedFile {
+                    problems: vec![problem],
+                    lost: true,
+                    ..model::LoadedFile::default()
+                },
+            };
+            (file, loaded)
         })
         .collect();
     let mut annotations = Vec::new();
-    for result in parsed {
-        match result {
-            Ok(mut found) => annotations.append(&mut found),
-            Err(problems) => diagnostics.extend(problems),
+    let mut unloaded = Unloaded::default();
+    for (file, mut found) in loaded {
+        annotations.append(&mut found.annotations);
+        diagnostics.extend(found.problems);
+        unloaded.ids.extend(found.failed_ids);
+        if found.lost {
+            unloaded.files.push(file);
         }
     }
-    annotations
+    (annotations, unloaded)
 }
 
 /// The resolve stage: anchors every annotation and resolves the briefing's citations.
@@ -188,6 +208,7 @@ pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
     let mut found = Vec::new();
     let resolved = resolve::resolve(
         site.annotations.clone(),
+        &site.unloaded,
         &site.sources,
         &site.briefing,
         &mut found,
@@ -197,7 +218,21 @@ pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
 }
 
 fn load_sources(root: &Path, config: &SiteConfig, diagnostics: &mut Diagnostics) -> Vec<Source> {
-    let files = markdown_files(root, Path::new("content/sources"), diagnostics);
+    let files: Vec<PathBuf> = markdown_files(root, Path::new("content/sources"), diagnostics)
+        .into_iter()
+        .filter(|file| {
+            let fits = publishable_name(file);
+            if !fits {
+                diagnostics.push(
+                    Diagnostic::error("E012", "this source's name is too long for a page name")
+                        .at(Location::file_start(file))
+                        .label(format!("its page would be `sources/<name>.html`, over {MAX_NAME_BYTES} bytes"))
+                        .help("rename the file to a short slug, like `cnbc-trump-call.md`, and update the annotations' `source:` values"),
+                );
+            }
+            fits
+        })
+        .collect();
     let parsed: Vec<Result<Source, Vec<Diagnostic>>> = files
         .into_par_iter()
         .map(|file| {
@@ -215,44 +250,71 @@ fn load_sources(root: &Path, config: &SiteConfig, diagnostics: &mut Diagnostics)
     sources
 }
 
-/// The `.md` files under `root/dir`, relative to `root`, sorted.
+/// The longest file name most file systems accept, in bytes.
+const MAX_NAME_BYTES: usize = 255;
+
+/// Whether a source's page name, `<slug>.html`, fits in a file name.
+fn publishable_name(file: &Path) -> bool {
+    file.file_stem()
+        .is_some_and(|stem| stem.len() + ".html".len() <= MAX_NAME_BYTES)
+}
+
+/// The `.md` files of `root/dir` (not of its sub-folders), relative to `root`, sorted.
 fn markdown_files(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
-    let full = root.join(dir);
-    if !full.is_dir() {
-        return Vec::new();
-    }
-    let mut files = Vec::new();
-    for entry in WalkDir::new(&full).max_depth(1).sort_by_file_name() {
-        match entry {
-            Ok(entry)
-                if entry.file_type().is_file()
-                    && entry.path().extension().is_some_and(|e| e == "md") =>
-            {
-                files.push(dir.join(entry.file_name()));
-            }
-            Ok(_) => {}
-            Err(error) => diagnostics.push(
-                Diagnostic::error("E009", format!("cannot read this folder: {error}"))
-                    .at(Location::file_start(dir)),
-            ),
-        }
-    }
+    let mut problems = Vec::new();
+    let files = walk::files_under(
+        root,
+        dir,
+        1,
+        |path| path.extension().is_some_and(|e| e == "md"),
+        &mut problems,
+    );
+    diagnostics.extend(problems);
     files
 }
 
 /// Reads a UTF-8 file of the content; `file` is relative to `root`.
 pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(root.join(file)).map_err(|error| {
-        let diagnostic =
-            Diagnostic::error("E009", format!("cannot read `{}`: {error}", file.display()));
-        if error.kind() == std::io::ErrorKind::NotFound && file == Path::new("content/index.md") {
-            diagnostic
-                .help("a site needs `content/index.md`, the briefing; see README.md, Quick start")
-        } else {
-            diagnostic
-        }
-    })?;
-    String::from_utf8(bytes).map_err(|error| {
+    let bytes = std::fs::read(root.join(file)).map_err(|error| unreadable(file, &error))?;
+    decode(file, bytes)
+}
+
+/// Reads an annotation file, refusing one over the size limit before reading it whole.
+fn read_annotation_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let limit = model::MAX_FILE_BYTES as u64;
+    let opened = std::fs::File::open(root.join(file)).map_err(|error| unreadable(file, &error))?;
+    let size = opened.metadata().map_or(0, |m| m.len());
+    if size > limit {
+        return Err(model::too_large(file, size));
+    }
+    let mut bytes = Vec::new();
+    opened
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| unreadable(file, &error))?;
+    if bytes.len() as u64 > limit {
+        return Err(model::too_large(file, bytes.len() as u64));
+    }
+    decode(file, bytes)
+}
+
+fn unreadable(file: &Path, error: &std::io::Error) -> Diagnostic {
+    let diagnostic =
+        Diagnostic::error("E009", format!("cannot read `{}`: {error}", file.display()));
+    if error.kind() == std::io::ErrorKind::NotFound && file == Path::new("content/index.md") {
+        diagnostic.help("a site needs `content/index.md`, the briefing; see README.md, Quick start")
+    } else {
+        diagnostic
+            .at(Location::file_start(file))
+            .help("check that you may read it (`ls -l`)")
+    }
+}
+
+/// The text of a content file: UTF-8, without the byte-order mark some editors write first
+/// (invisible to the editor, so lines and columns are counted without it).
+fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();
         let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
@@ -260,6 +322,10 @@ pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
             .at(Location::from_range(file, &text, valid..valid))
             .label("the first byte that is not UTF-8 follows here")
             .help("save the file as UTF-8 (any editor's \"Save with encoding\" does it)")
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     })
 }
 

@@ -147,59 +147,172 @@ pub struct Annotation {
 /// is a mistake (a pasted article, a generated dump) that would slow every build.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 
-/// Parses one annotation file; `file` is relative to the root.
+/// The error for an annotation file over [`MAX_FILE_BYTES`] (`bytes` long).
+pub fn too_large(file: &Path, bytes: u64) -> Diagnostic {
+    Diagnostic::error(
+        "E111",
+        format!(
+            "this annotation file is {} KB; the limit is {} KB",
+            bytes / 1024,
+            MAX_FILE_BYTES / 1024
+        ),
+    )
+    .at(Location::file_start(file))
+    .help("split it into several files under content/annotations/; any names and sub-folders work")
+}
+
+/// What one annotation file gives: the entries that loaded and the problems of the others.
+/// One bad entry costs only itself.
+#[derive(Debug, Default)]
+pub struct LoadedFile {
+    /// The entries that are well formed.
+    pub annotations: Vec<Annotation>,
+    /// One or more problems per bad entry.
+    pub problems: Vec<Diagnostic>,
+    /// The ids of the bad entries, as far as they can be read: citations of them are not
+    /// reported again as unknown.
+    pub failed_ids: Vec<String>,
+    /// Whether a bad entry's id could not be read: then any id may have been in this file.
+    pub lost: bool,
+}
+
+/// Parses one annotation file; `file` is relative to the root. Fails if any entry is bad.
 pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Annotation>, Vec<Diagnostic>> {
-    if text.len() > MAX_FILE_BYTES {
-        return Err(vec![
-            Diagnostic::error("E111", format!("this annotation file is {} KB; the limit is {} KB", text.len() / 1024, MAX_FILE_BYTES / 1024))
-                .at(Location::from_range(file, text, 0..0))
-                .help("split it into several files under content/annotations/; any names and sub-folders work"),
-        ]);
-    }
-    let entries: Vec<AnnotationEntry> = if is_list(text) {
-        yaml::parse(file, text, 1).map_err(|d| vec![d])?
-    } else if text.trim().is_empty() || is_only_comments(text) {
-        Vec::new()
+    let loaded = load_file(file, text);
+    if loaded.problems.is_empty() {
+        Ok(loaded.annotations)
     } else {
-        vec![yaml::parse(file, text, 1).map_err(|d| vec![d])?]
-    };
-    let mut annotations = Vec::new();
-    let mut problems = Vec::new();
-    for entry in entries {
-        match check_entry(file, text, entry) {
-            Ok(annotation) => annotations.push(annotation),
-            Err(mut found) => problems.append(&mut found),
+        Err(loaded.problems)
+    }
+}
+
+/// Parses one annotation file entry by entry: a list is cut at its top-level `- ` lines
+/// before YAML sees it, so a tab, a typo'd key or a bad indentation in one entry leaves the
+/// others loaded.
+pub fn load_file(file: &Path, text: &str) -> LoadedFile {
+    let mut loaded = LoadedFile::default();
+    if text.len() > MAX_FILE_BYTES {
+        loaded.problems.push(too_large(file, text.len() as u64));
+        loaded.lost = true;
+        return loaded;
+    }
+    for chunk in entry_chunks(text) {
+        let parsed = if chunk.listed {
+            yaml::parse::<Vec<AnnotationEntry>>(file, chunk.text, chunk.first_line)
+        } else {
+            yaml::parse::<AnnotationEntry>(file, chunk.text, chunk.first_line).map(|e| vec![e])
+        };
+        let mut problems = Vec::new();
+        match parsed {
+            Ok(entries) => {
+                for entry in entries {
+                    match check_entry(file, &chunk, entry) {
+                        Ok(annotation) => loaded.annotations.push(annotation),
+                        Err(mut found) => problems.append(&mut found),
+                    }
+                }
+            }
+            Err(problem) => problems.push(problem),
+        }
+        if !problems.is_empty() {
+            match written_id(chunk.text) {
+                Some(id) => loaded.failed_ids.push(id),
+                None => loaded.lost = true,
+            }
+            loaded.problems.append(&mut problems);
         }
     }
-    if problems.is_empty() {
-        Ok(annotations)
-    } else {
-        Err(problems)
+    loaded
+}
+
+/// What the annotation files hold but could not load: their problems are reported once, and
+/// citations of these ids are not reported again as unknown.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unloaded {
+    /// Ids of entries that did not load.
+    pub ids: std::collections::HashSet<String>,
+    /// Files that lost an entry whose id could not be read: any id may have been there.
+    pub files: Vec<std::path::PathBuf>,
+}
+
+/// The part of a file holding one entry.
+struct Chunk<'a> {
+    text: &'a str,
+    /// The file's line the chunk starts on.
+    first_line: usize,
+    /// Whether the entry is an item of a list (`- id: ...`) rather than the whole file.
+    listed: bool,
+}
+
+/// Cuts a list at the lines that start its items (a `-` at the list's own indentation);
+/// comments before the first item go with it. A file that is not a list is one chunk.
+fn entry_chunks(text: &str) -> Vec<Chunk<'_>> {
+    let Some(first) = significant_lines(text).next() else {
+        return Vec::new();
+    };
+    if !first.trim_start().starts_with('-') {
+        return vec![Chunk {
+            text,
+            first_line: 1,
+            listed: false,
+        }];
     }
+    let indent = first.len() - first.trim_start_matches(' ').len();
+    let mut chunks = Vec::new();
+    let (mut start, mut start_line, mut offset) = (0, 1, 0);
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let starts_item = offset > 0
+            && line.len() > indent
+            && line[..indent].bytes().all(|b| b == b' ')
+            && line[indent..].starts_with('-')
+            && line[indent + 1..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == ' ' || c == '\n' || c == '\r');
+        if starts_item {
+            chunks.push(Chunk {
+                text: &text[start..offset],
+                first_line: start_line,
+                listed: true,
+            });
+            (start, start_line) = (offset, index + 1);
+        }
+        offset += line.len();
+    }
+    chunks.push(Chunk {
+        text: &text[start..],
+        first_line: start_line,
+        listed: true,
+    });
+    chunks
+}
+
+/// The id an entry's text gives, read line by line without YAML, for an entry YAML or the
+/// checks refused.
+fn written_id(chunk: &str) -> Option<String> {
+    chunk.lines().find_map(|line| {
+        let key = line.trim_start().trim_start_matches("- ").trim_start();
+        let value = key.strip_prefix("id:")?;
+        let value = value.split(" #").next().unwrap_or_default().trim();
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        is_slug(value).then(|| value.to_string())
+    })
 }
 
 fn significant_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .map(str::trim_start)
-        .filter(|line| !line.is_empty() && !line.starts_with('#') && *line != "---")
-}
-
-fn is_list(text: &str) -> bool {
-    significant_lines(text)
-        .next()
-        .is_some_and(|line| line.starts_with('-'))
-}
-
-fn is_only_comments(text: &str) -> bool {
-    significant_lines(text).next().is_none()
+    text.lines().filter(|line| {
+        let line = line.trim_start();
+        !line.is_empty() && !line.starts_with('#') && line != "---"
+    })
 }
 
 fn check_entry(
     file: &Path,
-    text: &str,
+    chunk: &Chunk<'_>,
     entry: AnnotationEntry,
 ) -> Result<Annotation, Vec<Diagnostic>> {
-    let locate = |at: &serde_saphyr::Location| yaml::locate_value(file, text, 1, at);
+    let locate =
+        |at: &serde_saphyr::Location| yaml::locate_value(file, chunk.text, chunk.first_line, at);
     let mut problems = Vec::new();
     let id_at = locate(&entry.id.referenced);
     if !is_slug(&entry.id.value) {
@@ -307,6 +420,17 @@ fn check_entry(
                 None
             }
         });
+    if let Some(value) = entry.value.as_ref().filter(|v| !v.value.is_finite()) {
+        problems.push(
+            Diagnostic::error(
+                "E010",
+                format!("`value` must be a finite number, not {}", value.value),
+            )
+            .at(locate(&value.referenced))
+            .label("not a number a quote can state")
+            .help("write the number the quote states, like `value: 500e9` for \"$500 billion\""),
+        );
+    }
     if kind == Kind::Figure && entry.value.is_none() {
         problems.push(
             Diagnostic::error("E114", "this figure has no `value`")

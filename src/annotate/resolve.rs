@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::path::Path;
 
 use pulldown_cmark::Event;
 
@@ -12,7 +11,7 @@ use super::citation::{self, Citable, Citing};
 use super::diff::{describe_changes, diff_words};
 use super::figure::{self, format_quantity, same_value};
 use super::fold::{Folded, fold};
-use super::model::{Annotation, Kind, Target};
+use super::model::{Annotation, Kind, Target, Unloaded};
 use crate::content::{Briefing, MarkdownFile, Source};
 use crate::diagnostics::{Diagnostic, closest_name};
 use crate::render::markdown;
@@ -62,6 +61,7 @@ pub struct Resolved {
 /// Anchors `annotations` in `sources` and resolves the briefing's citations.
 pub fn resolve(
     annotations: Vec<Annotation>,
+    unloaded: &Unloaded,
     sources: &[Source],
     briefing: &Briefing,
     diagnostics: &mut Vec<Diagnostic>,
@@ -74,7 +74,7 @@ pub fn resolve(
         .map(|(i, s)| (s.slug.as_str(), i))
         .collect();
     let mut anchored: Vec<Anchored> = Vec::new();
-    let mut unanchored: HashSet<String> = HashSet::new();
+    let mut unanchored: HashSet<String> = unloaded.ids.clone();
     for annotation in annotations {
         let mut passages = Vec::new();
         let mut seen_in: HashMap<usize, usize> = HashMap::new();
@@ -130,7 +130,12 @@ pub fn resolve(
         unanchored: &unanchored,
     };
     let resolution = citation::resolve(briefing.body.events.clone(), &citables, &citing);
-    diagnostics.extend(resolution.diagnostics);
+    diagnostics.extend(
+        resolution
+            .diagnostics
+            .into_iter()
+            .map(|d| without_guesses(d, unloaded)),
+    );
     number_by_first_citation(&mut anchored, &resolution.order, &resolution.counts);
     for a in &mut anchored {
         a.note_html = a.annotation.note.as_deref().map(|note| {
@@ -140,7 +145,7 @@ pub fn resolve(
                     &a.annotation,
                     root,
                     &citables,
-                    &unanchored,
+                    (&unanchored, unloaded),
                     diagnostics,
                 )
             };
@@ -160,7 +165,7 @@ fn render_note(
     annotation: &Annotation,
     root: &str,
     citables: &BTreeMap<String, Citable>,
-    unanchored: &HashSet<String>,
+    (unanchored, unloaded): (&HashSet<String>, &Unloaded),
     diagnostics: &mut Vec<Diagnostic>,
 ) -> String {
     let options = markdown::MarkdownOptions {
@@ -193,12 +198,33 @@ fn render_note(
     let resolution = citation::resolve(parsed.events, citables, &citing);
     if root.is_empty() {
         diagnostics.extend(resolution.diagnostics.into_iter().map(|d| {
-            let mut d = d.note(format!("in the note of `{}`", annotation.id));
+            let mut d =
+                without_guesses(d, unloaded).note(format!("in the note of `{}`", annotation.id));
             d.location = Some(annotation.at.clone());
             d
         }));
     }
     markdown::render(resolution.events.into_iter().map(|(e, _)| e))
+}
+
+/// An unknown citation, when an annotation file lost entries: the id may well be among them,
+/// so a "did you mean" built from the ids that loaded would mislead.
+fn without_guesses(diagnostic: Diagnostic, unloaded: &Unloaded) -> Diagnostic {
+    if diagnostic.code != "E201" || unloaded.files.is_empty() {
+        return diagnostic;
+    }
+    let files: Vec<String> = unloaded
+        .files
+        .iter()
+        .map(|f| format!("`{}`", f.display()))
+        .collect();
+    let mut diagnostic = diagnostic.note(format!(
+        "{} did not load whole (see its error); the id may be written there",
+        files.join(", ")
+    ));
+    diagnostic.help =
+        Some("fix the annotation file's error first; this citation may then resolve".to_string());
+    diagnostic
 }
 
 /// The annotations cite-able from Markdown, by id.
@@ -468,23 +494,4 @@ fn number_by_first_citation(
         a.citations = counts.get(&a.annotation.id).copied().unwrap_or(0);
     }
     anchored.clone_from_slice(&sorted);
-}
-
-/// Reads every annotation file under `root/content/annotations`, sorted by path.
-pub fn annotation_files(root: &Path) -> Vec<std::path::PathBuf> {
-    let dir = Path::new("content/annotations");
-    let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root.join(dir))
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| {
-            e.file_type().is_file()
-                && e.path()
-                    .extension()
-                    .is_some_and(|x| x == "yaml" || x == "yml")
-        })
-        .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
-        .collect();
-    files.sort();
-    files
 }

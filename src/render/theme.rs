@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Tera};
-use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::walk;
 
 /// The default theme's templates, as compiled in.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -98,6 +98,9 @@ impl Theme {
             .iter()
             .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
             .collect();
+        if !is_theme_name(name) {
+            return Err(vec![not_a_theme_name(name)]);
+        }
         let named = root.join("themes").join(name);
         if name != "default" && !named.is_dir() {
             return Err(vec![unknown_theme(root, name)]);
@@ -149,38 +152,38 @@ impl Theme {
 
 /// Every file under `root/dir`, by its `/`-separated path relative to `dir`, sorted.
 fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
-    let full = root.join(dir);
-    if !full.is_dir() {
-        return Vec::new();
-    }
     let mut files = Vec::new();
-    for entry in WalkDir::new(&full).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) if entry.file_type().is_file() => entry,
-            Ok(_) => continue,
-            Err(error) => {
-                problems.push(
-                    Diagnostic::error("E009", format!("cannot read the theme: {error}"))
-                        .at(Location::file_start(dir)),
-                );
-                continue;
-            }
-        };
-        let relative = entry.path().strip_prefix(&full).unwrap_or(entry.path());
+    for file in walk::files_under(root, dir, usize::MAX, |_| true, problems) {
+        let relative = file.strip_prefix(dir).unwrap_or(&file);
         let name = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        match std::fs::read(entry.path()) {
+        match std::fs::read(root.join(&file)) {
             Ok(bytes) => files.push((name, bytes)),
             Err(error) => problems.push(
                 Diagnostic::error("E009", format!("cannot read this file: {error}"))
-                    .at(Location::file_start(&dir.join(relative))),
+                    .at(Location::file_start(&file)),
             ),
         }
     }
     files
+}
+
+/// A theme is named by a plain folder name under `themes/`: no path can lead outside it.
+pub fn is_theme_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The error for a theme that is not a plain name; the caller places it.
+pub fn not_a_theme_name(name: &str) -> Diagnostic {
+    Diagnostic::error("E011", format!("`{name}` is not a theme name"))
+        .label("a theme is named, not given as a path")
+        .help("put the theme in `themes/NAME/` inside the site and give just NAME (letters, digits, `-`, `_`)")
 }
 
 fn unknown_theme(root: &Path, name: &str) -> Diagnostic {

@@ -11,5 +11,6 @@ mod reader_text;
 #[cfg(feature = "serve")]
 mod serve;
 mod snapshots;
+mod trust;
 mod util;
 mod w3c;
