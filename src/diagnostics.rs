@@ -109,6 +109,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Further facts worth knowing (each match of an ambiguous quote, say).
     pub notes: Vec<String>,
+    /// Other places that belong to the problem (the first use of a duplicate id), each with
+    /// its label.
+    pub related: Vec<(Location, String)>,
 }
 
 impl Diagnostic {
@@ -122,6 +125,7 @@ impl Diagnostic {
             label: None,
             help: None,
             notes: Vec::new(),
+            related: Vec::new(),
         }
     }
 
@@ -148,6 +152,12 @@ impl Diagnostic {
     /// Adds how to fix it.
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Shows another place that belongs to the problem.
+    pub fn also(mut self, location: Location, label: impl Into<String>) -> Diagnostic {
+        self.related.push((location, label.into()));
         self
     }
 
@@ -190,6 +200,23 @@ impl Diagnostic {
                     .annotation(annotation),
             );
         }
+        let related: Vec<(String, &Location, &String)> = self
+            .related
+            .iter()
+            .map(|(l, label)| (l.file.display().to_string(), l, label))
+            .collect();
+        for (path, location, label) in &related {
+            group = group.element(
+                Snippet::source(location.line_text.as_str())
+                    .line_start(location.line)
+                    .path(path.as_str())
+                    .annotation(
+                        AnnotationKind::Context
+                            .span(location.span.clone())
+                            .label(label.as_str()),
+                    ),
+            );
+        }
         for note in &self.notes {
             group = group.element(Level::NOTE.message(note.as_str()));
         }
@@ -226,6 +253,12 @@ impl Diagnostic {
             "label": self.label,
             "help": self.help,
             "notes": self.notes,
+            "related": self.related.iter().map(|(l, label)| serde_json::json!({
+                "file": l.file.display().to_string().replace('\\', "/"),
+                "line": l.line,
+                "column": l.column,
+                "label": label,
+            })).collect::<Vec<_>>(),
         })
     }
 }
@@ -305,6 +338,15 @@ impl FromIterator<Diagnostic> for Diagnostics {
         Diagnostics {
             items: iter.into_iter().collect(),
         }
+    }
+}
+
+/// A count with its noun, read right: "1 error", "2 errors", "0 warnings".
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
     }
 }
 

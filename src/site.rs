@@ -14,7 +14,7 @@ use crate::annotate::model::{self, Annotation, Unloaded};
 use crate::annotate::resolve::{self, Resolved};
 use crate::config::SiteConfig;
 use crate::content::{self, Briefing, Source};
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity, plural};
 use crate::output::{self, SiteFiles};
 use crate::render::theme::Theme;
 use crate::render::{annotations, chart, scripts};
@@ -71,11 +71,11 @@ impl Outcome {
     /// The one line `build` ends with.
     pub fn summary(&self) -> String {
         format!(
-            "{} pages, {} annotations, {} warnings, {} errors in {} ms",
-            self.pages.unwrap_or(0),
-            self.annotations,
-            self.diagnostics.count(Severity::Warning),
-            self.diagnostics.count(Severity::Error),
+            "{}, {}, {}, {} in {} ms",
+            plural(self.pages.unwrap_or(0), "page"),
+            plural(self.annotations, "annotation"),
+            plural(self.diagnostics.count(Severity::Warning), "warning"),
+            plural(self.diagnostics.count(Severity::Error), "error"),
             self.elapsed.as_millis()
         )
     }

@@ -19,7 +19,57 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    if let Some(tag) = first_tag(text) {
+        let mut location = Location::from_range(file, text, tag.clone());
+        location.line += first_line - 1;
+        return Err(Diagnostic::error(
+            "E001",
+            format!("YAML tags such as `{}` are not accepted", &text[tag]),
+        )
+        .at(location)
+        .label("a tag")
+        .help("write the value itself; if it starts with `!`, put it in quotes: `\"!...\"`"));
+    }
     serde_saphyr::from_str(text).map_err(|error| diagnostic(file, text, first_line, &error))
+}
+
+/// The first YAML tag (`!!binary`, `!x`) in `text`, read line by line: a value that starts
+/// with `!` after a key, a list dash or the indentation. Tags would let a file decode or
+/// retype a value behind the editor's back, so none is accepted. Lines inside a block scalar
+/// (`note: |`) are text, not YAML, and are skipped.
+fn first_tag(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut block_indent: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end();
+        let indent = content.len() - content.trim_start_matches(' ').len();
+        if let Some(block) = block_indent {
+            if content.trim().is_empty() || indent > block {
+                continue;
+            }
+            block_indent = None;
+        }
+        let mut value = content.trim_start();
+        while let Some(rest) = value.strip_prefix("- ") {
+            value = rest.trim_start();
+        }
+        if let Some((key, rest)) = value.split_once(": ")
+            && !key.starts_with(['"', '\'', '[', '{'])
+        {
+            value = rest.trim_start();
+        }
+        if value.starts_with('!') {
+            let at = start + (content.len() - value.len());
+            let end = value.find(' ').map_or(value.len(), |n| n);
+            return Some(at..at + end);
+        }
+        if value.starts_with(['|', '>']) {
+            block_indent = Some(indent);
+        }
+    }
+    None
 }
 
 /// Converts a location reported by the YAML parser into ours, shifted to the file's lines.
@@ -80,12 +130,22 @@ fn closing_quote(rest: &str, quote: char) -> Option<usize> {
 }
 
 fn diagnostic(file: &Path, text: &str, first_line: usize, error: &Error) -> Diagnostic {
+    if let Some(diagnostic) = layout_mistake(file, text, first_line, error) {
+        return diagnostic;
+    }
     let described = describe(error);
     let mut location = error
         .location()
         .filter(|at| at.line() > 0)
         .map(|at| locate(file, text, first_line, &at))
         .unwrap_or_else(|| Location::file_start(file));
+    if described.code == "E001"
+        && let Some(curly) = curly_quoted(&location.line_text)
+    {
+        return described
+            .at(location)
+            .help(format!("YAML quotes a value with straight quotes `\"` or `'`; the curly `{curly}` is read as part of the text, so write the value as `\"...\"`"));
+    }
     match original(error) {
         Error::SerdeUnknownField { field, .. }
             if location.line_text[location.span.start..].starts_with(field.as_str()) =>
@@ -101,6 +161,66 @@ fn diagnostic(file: &Path, text: &str, first_line: usize, error: &Error) -> Diag
         _ => {}
     }
     described.at(location)
+}
+
+/// The mistakes of layout a hand-edited file makes, which the parser reports in its own
+/// terms, often a line off: a tab in the indentation, and a key indented less than its
+/// siblings (the parser then misses the key where it belongs).
+fn layout_mistake(file: &Path, text: &str, first_line: usize, error: &Error) -> Option<Diagnostic> {
+    let at = |offset: usize, length: usize| {
+        let mut location = Location::from_range(file, text, offset..offset + length);
+        location.line += first_line - 1;
+        location
+    };
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let indentation = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        if let Some(tab) = indentation.find('\t') {
+            return Some(
+                Diagnostic::error("E001", "a tab indents this line; YAML allows only spaces for indentation")
+                    .at(at(offset + tab, 1))
+                    .label("a tab")
+                    .help("replace the tab with spaces, lined up with the keys it belongs with (most editors: \"Convert indentation to spaces\")"),
+            );
+        }
+        offset += line.len();
+    }
+    let Error::SerdeMissingField { field, .. } = original(error) else {
+        return None;
+    };
+    let key = format!("{field}:");
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        if trimmed.starts_with(&key) {
+            let start = offset + (line.len() - trimmed.len());
+            return Some(
+                Diagnostic::error(
+                    "E004",
+                    format!("`{field}:` is indented less than the keys it belongs with"),
+                )
+                .at(at(start, key.len() - 1))
+                .label("so YAML reads it as a key of the block around")
+                .help(format!(
+                    "indent `{field}:` with as many spaces as the other keys of its entry or target"
+                )),
+            );
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The curly quote mark a value on this line starts with, if it does.
+fn curly_quoted(line: &str) -> Option<char> {
+    let value = line
+        .split_once(": ")
+        .map_or(line, |(_, value)| value)
+        .trim_start();
+    value
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '“' | '”' | '‘' | '’' | '«' | '„'))
 }
 
 /// The parser wraps errors to carry snippets and alias paths; we describe the original.
@@ -142,10 +262,25 @@ fn describe(error: &Error) -> Diagnostic {
             }
         }
         Error::SerdeMissingField { field, .. } => {
-            Diagnostic::error("E004", format!("missing required key `{field}`"))
-                .label("missing from the block that ends here")
-                .help(format!("add `{field}: ...`"))
+            Diagnostic::error("E004", format!("`{field}:` is missing"))
+                .label("the block that lacks it ends here")
+                .help(missing_key_help(field))
         }
+        Error::DuplicateMappingKey { key, .. } => Diagnostic::error(
+            "E001",
+            match key {
+                Some(key) => format!("`{key}:` is written twice in the same block"),
+                None => "a key is written twice in the same block".to_string(),
+            },
+        )
+        .label("the second time")
+        .help("keep one of the two lines; each key appears once per entry"),
+        Error::MultipleDocuments { .. } => Diagnostic::error(
+            "E001",
+            "a second YAML document starts here, after a `---` line",
+        )
+        .label("a file holds one document")
+        .help("remove the `---` line; several annotations in one file are a list of `- id: ...` entries"),
         Error::SerdeInvalidType {
             unexpected,
             expected,
@@ -160,10 +295,32 @@ fn describe(error: &Error) -> Diagnostic {
         other => {
             let message = other.to_string();
             let first = message.lines().next().unwrap_or("invalid YAML").trim();
-            Diagnostic::error("E001", format!("invalid YAML: {}", strip_position(first)))
+            let first = strip_position(first);
+            let message = if first.starts_with("mapping values are not allowed") {
+                "this line is indented further than the keys above it, or a value holds `: ` without quotes"
+            } else {
+                first
+            };
+            let help = if message == first {
+                "check the indentation and quoting; a value holding `: ` or starting with a quote or `[` needs quotes around it"
+            } else {
+                "start the key in the same column as the keys above it; if the value holds `: `, put the value in quotes"
+            };
+            Diagnostic::error("E001", format!("invalid YAML: {message}"))
                 .label("here")
-                .help("check the indentation and quoting; a value holding `: ` or starting with a quote or `[` needs quotes around it")
+                .help(help)
         }
+    }
+}
+
+/// What to write for a missing key, in the terms of the file it is missing from.
+fn missing_key_help(field: &str) -> String {
+    match field {
+        "source" => "add `source:` with the source's slug, its file name in content/sources/ without `.md`".to_string(),
+        "quote" => "add `quote:` with the exact words of the passage, copied from the source".to_string(),
+        "id" => "add `id:` with a unique name of lowercase letters, digits and dashes; citations use it as `[text](@id)`".to_string(),
+        "kind" => "add `kind:` with `figure`, `quote` or `note`".to_string(),
+        _ => format!("add `{field}: ...`"),
     }
 }
 

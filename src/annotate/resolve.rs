@@ -13,7 +13,7 @@ use super::figure::{self, format_quantity, same_value};
 use super::fold::{Folded, fold};
 use super::model::{Annotation, Kind, Target, Unloaded};
 use crate::content::{Briefing, MarkdownFile, Source};
-use crate::diagnostics::{Diagnostic, closest_name};
+use crate::diagnostics::{Diagnostic, Location, closest_name};
 use crate::render::markdown;
 
 /// One anchored passage of an annotation.
@@ -256,28 +256,27 @@ pub fn value_text(value: f64, annotation: &Annotation) -> String {
     }
 }
 
-/// Two annotations with one id: the later one is an error naming the first.
+/// Two annotations with one id: the one read first (files in alphabetical order, entries in
+/// file order) is kept and cited; the error shows both places and says so.
 fn drop_duplicates(
     annotations: Vec<Annotation>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Annotation> {
-    let mut first: HashMap<String, (std::path::PathBuf, usize)> = HashMap::new();
+    let mut first: HashMap<String, Location> = HashMap::new();
     let mut kept = Vec::new();
     for annotation in annotations {
-        if let Some((file, line)) = first.get(&annotation.id) {
+        if let Some(kept_at) = first.get(&annotation.id) {
             diagnostics.push(
-                Diagnostic::error("E104", format!("the id `{}` is used twice", annotation.id))
+                Diagnostic::error("E104", format!("two annotations have the id `{}`", annotation.id))
                     .at(annotation.at.clone())
-                    .label("second use")
-                    .note(format!("first used at {}:{line}", file.display()))
-                    .help("ids are unique across the site: rename one of them"),
+                    .label("this one is ignored")
+                    .also(kept_at.clone(), format!("this one is kept: citations of `@{}` link to it", annotation.id))
+                    .note("the annotation read first is kept: files in alphabetical order, entries in the order written")
+                    .help("ids are unique across the site: rename one of them (and the citations meant for it)"),
             );
             continue;
         }
-        first.insert(
-            annotation.id.clone(),
-            (annotation.at.file.clone(), annotation.at.line),
-        );
+        first.insert(annotation.id.clone(), annotation.at.clone());
         kept.push(annotation);
     }
     kept
@@ -359,6 +358,14 @@ pub(crate) fn ambiguous(source: &Source, candidates: &[Candidate]) -> Diagnostic
 pub(crate) fn not_found(quote: &str, source: &Source, near: Option<&NearMiss>) -> Diagnostic {
     let diagnostic = Diagnostic::error("E101", format!("the quote is not in `{}`", source.slug))
         .label("no passage has these exact words");
+    if let Some(curly) = quote
+        .trim_start()
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '“' | '‘' | '«' | '„'))
+    {
+        return diagnostic.help(format!("the curly `{curly}` is part of the quote: YAML quotes a value with straight quotes, so write `quote: \"...\"` or leave the curly marks out"));
+    }
     let Some(near) = near.filter(|n| n.similarity >= 0.5) else {
         return diagnostic.help("copy the words from the source page; matching ignores only white space, quote styles and dashes");
     };

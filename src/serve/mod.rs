@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 use walkdir::WalkDir;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, plural};
 use crate::output::{self, SiteFiles};
 use crate::site::{self, BuildOptions, Outcome};
 
@@ -257,14 +257,6 @@ fn success_line(outcome: &Outcome, cause: Option<&str>) -> String {
         plural(outcome.annotations, "annotation"),
         plural(outcome.diagnostics.count(Severity::Warning), "warning"),
     )
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
 }
 
 fn failure_line(outcome: &Outcome, cause: Option<&str>) -> String {

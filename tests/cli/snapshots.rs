@@ -92,6 +92,46 @@ const CASES: &[(&str, &str, &str)] = &[
         "Musk: ![under $10B](@softbank-funds).",
     ),
     (
+        "E001-tab-indentation",
+        "id: a\nkind: quote\n\tsource: a\nquote: Son pledged\n",
+        "",
+    ),
+    (
+        "E001-indented-too-far",
+        "id: a\nkind: quote\nsource: a\n   quote: Son pledged\n",
+        "",
+    ),
+    (
+        "E004-indented-too-little",
+        "id: a\nkind: note\ntargets:\n- source: a\nquote: Son pledged\n",
+        "",
+    ),
+    (
+        "E004-missing-source",
+        "- id: a\n  kind: note\n  targets:\n    - quote: Son pledged\n",
+        "",
+    ),
+    (
+        "E001-curly-quotes-around-a-colon",
+        "id: a\nkind: quote\nsource: a\nquote: “Musk said: SoftBank”\n",
+        "",
+    ),
+    (
+        "E101-curly-quotes",
+        "id: a\nkind: quote\nsource: a\nquote: “Son pledged”\n",
+        "",
+    ),
+    (
+        "E001-tag",
+        "id: !!binary YQ==\nkind: note\nsource: a\nquote: Son pledged\n",
+        "",
+    ),
+    (
+        "E010-infinite-value",
+        "id: a\nkind: figure\nvalue: .inf\nunit: USD\nsource: a\nquote: well under $10B\n",
+        "",
+    ),
+    (
         "W201-uncited-figure",
         "id: softbank-funds\nkind: figure\nvalue: 10e9\nunit: USD\nsource: a\nquote: well under $10B\n",
         "It costs $80 billion.",

@@ -147,3 +147,220 @@ fn killed_build_leaves_the_previous_site_intact() {
     site.build();
     assert_eq!(litter(site.root()), Vec::<String>::new());
 }
+
+const SOURCE: &str = "---\ntitle: A source\noutlet: The Outlet\ndate: 2025-01-22\n---\n\nMusk said SoftBank \"has well under $10B secured.\"\n\nSon pledged $500 billion. Later, $500 billion again.\n";
+
+fn annotated(annotations: &[(&str, &str)], briefing: &str) -> Site {
+    let mut site = Site::empty()
+        .file(
+            "content/index.md",
+            format!("---\ntitle: B\n---\n\n{briefing}\n"),
+        )
+        .file("content/sources/a.md", SOURCE);
+    for (path, text) in annotations {
+        site = site.file(path, text);
+    }
+    site
+}
+
+fn errors(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.starts_with("error[")).collect()
+}
+
+/// Regression: one typo'd key in one entry dropped the whole file, and every citation of its
+/// entries became a false E201.
+#[test]
+fn one_bad_entry_is_one_error_and_the_others_load() {
+    let site = annotated(
+        &[(
+            "content/annotations/quotes.yaml",
+            "- id: musk\n  kind: quote\n  source: a\n  quote: has well under $10B secured.\n\n- id: son\n  kind: quote\n  source: a\n  qoute: Son pledged\n\n- id: later\n  kind: note\n  source: a\n\tquote: Later\n\n- id: again\n  kind: note\n  source: a\n  quote: again\n",
+        )],
+        "[Musk](@musk), [Son](@son), [later](@later), [again](@again).",
+    );
+    let run = site.brief(&["check"]);
+    assert_eq!(run.code(), 1);
+    let stderr = run.stderr();
+    let found = errors(&stderr);
+    assert_eq!(found.len(), 2, "{stderr}");
+    assert!(found[0].starts_with("error[E003]"), "{stderr}");
+    assert!(found[1].contains("tab"), "{stderr}");
+    assert!(!stderr.contains("E201"), "{stderr}");
+    assert!(stderr.contains("quotes.yaml:9:3"), "{stderr}");
+    assert!(stderr.contains("quotes.yaml:14:1"), "{stderr}");
+}
+
+/// Regression: a file YAML cannot read made E201 guess "did you mean" from the ids left.
+#[test]
+fn a_file_that_does_not_parse_gives_no_false_did_you_mean() {
+    let site = annotated(
+        &[
+            (
+                "content/annotations/a.yaml",
+                "id: softbank-fund\nkind: note\nsource: a\nquote: Son pledged\n",
+            ),
+            ("content/annotations/b.yaml", "[kind: note\nsource: a\n"),
+        ],
+        "[Son](@softbank-fund), [Musk](@softbank-funds).",
+    );
+    let run = site.brief(&["check"]);
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 1);
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+    assert!(
+        stderr.contains("`content/annotations/b.yaml` did not load whole"),
+        "{stderr}"
+    );
+}
+
+/// A UTF-8 byte-order mark is accepted in every content file, and lines and columns are
+/// counted as the editor sees them.
+#[test]
+fn byte_order_mark_is_accepted_everywhere_with_places_right() {
+    let site = annotated(
+        &[(
+            "content/annotations/a.yaml",
+            "\u{feff}id: a\nkind: qoute\nsource: a\nquote: Son pledged\n",
+        )],
+        "",
+    )
+    .file("content/sources/b.md", format!("\u{feff}{SOURCE}"))
+    .file("content/site.yaml", "\u{feff}title: T\n");
+    let run = site.brief(&["check"]);
+    let stderr = run.stderr();
+    assert_eq!(errors(&stderr).len(), 1, "{stderr}");
+    assert!(
+        stderr.contains("content/annotations/a.yaml:2:7"),
+        "{stderr}"
+    );
+}
+
+/// Regression: the 1 MB limit was checked after reading the whole file (400 MB peaked at 2 GB).
+#[test]
+fn huge_annotation_file_is_refused_without_reading_it() {
+    let site = annotated(&[], "");
+    let path = site.root().join("content/annotations/huge.yaml");
+    std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+    let file = std::fs::File::create(&path).expect("create");
+    file.set_len(400 * 1024 * 1024)
+        .expect("a sparse 400 MB file");
+    let run = site.brief(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("E111"), "{}", run.stderr());
+}
+
+/// Regression: one walker dropped read errors, so an unreadable annotations folder silently
+/// lost its annotations.
+#[test]
+fn unreadable_annotations_folder_is_a_located_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = annotated(
+        &[(
+            "content/annotations/locked/a.yaml",
+            "id: a\nkind: note\nsource: a\nquote: Son pledged\n",
+        )],
+        "",
+    );
+    let locked = site.root().join("content/annotations/locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let readable = std::fs::read_dir(&locked).is_ok();
+    let run = site.brief(&["check"]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    if readable {
+        return; // running as root: permissions do not apply
+    }
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr()
+            .contains("error[E009]: cannot read `content/annotations/locked`"),
+        "{}",
+        run.stderr()
+    );
+}
+
+/// A symlink under `content/` that points outside the site is refused, not followed.
+#[test]
+fn symlink_out_of_the_site_is_refused() {
+    let outside = tempfile::tempdir().expect("temp");
+    std::fs::write(outside.path().join("secret.md"), SOURCE).expect("write");
+    let site = annotated(&[], "");
+    symlink(
+        outside.path().join("secret.md"),
+        site.root().join("content/sources/secret.md"),
+    )
+    .expect("symlink");
+    let run = site.brief(&["build"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr().contains(
+            "error[E020]: `content/sources/secret.md` is a link to a place outside the site"
+        ),
+        "{}",
+        run.stderr()
+    );
+    assert!(!site.root().join("public/sources/secret.html").exists());
+}
+
+/// A symlink loop is reported, not walked forever; a link inside the site is followed.
+#[test]
+fn symlink_loop_is_reported() {
+    let site = annotated(
+        &[(
+            "content/annotations/a.yaml",
+            "id: a\nkind: note\nsource: a\nquote: Son pledged\n",
+        )],
+        "[Son](@a).",
+    );
+    symlink(
+        site.root().join("content/annotations"),
+        site.root().join("content/annotations/loop"),
+    )
+    .expect("symlink");
+    let run = site.brief(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("loops back"), "{}", run.stderr());
+    assert!(!run.stderr().contains("E201"), "{}", run.stderr());
+}
+
+/// Regression: a 251-character source name passed `check` and failed `build` with an
+/// unlocated error about `--output`.
+#[test]
+fn source_name_too_long_for_its_page_is_caught_by_check() {
+    let name = format!("content/sources/{}.md", "a".repeat(251));
+    let site = annotated(&[], "").file(&name, SOURCE);
+    let run = site.brief(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("error[E012]"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains(&format!("--> {name}")),
+        "{}",
+        run.stderr()
+    );
+}
+
+/// Regression: `--theme ../../x` published a folder outside the site.
+#[test]
+fn theme_given_as_a_path_is_refused() {
+    let site = Site::minimal().file("elsewhere/static/x.css", "x");
+    let run = site.brief(&["build", "--theme", "../elsewhere"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("error[E011]"), "{}", run.stderr());
+}
+
+#[test]
+fn counts_read_right_in_the_singular() {
+    let site = annotated(
+        &[(
+            "content/annotations/a.yaml",
+            "id: a\nkind: note\nsource: a\nquote: Son pledged\n",
+        )],
+        "[Son](@a), [x](@b).",
+    );
+    let run = site.brief(&["build"]);
+    assert!(
+        run.stderr()
+            .contains("1 annotation, 0 warnings, 1 error in"),
+        "{}",
+        run.stderr()
+    );
+}
