@@ -204,7 +204,7 @@ fn shape_mistakes_are_each_located() {
     let cases: &[(&str, &str)] = &[
         (
             "- id: a\n  kind: note\n  source: a\n  quote: Son pledged\n- id: a\n  kind: note\n  source: a\n  quote: Later\n",
-            "error[E104]: the id `a` is used twice",
+            "error[E104]: two annotations have the id `a`",
         ),
         (
             "id: Bad Id\nkind: note\nsource: a\nquote: Son pledged\n",

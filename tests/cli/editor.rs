@@ -167,7 +167,8 @@ fn check_json_has_the_documented_shape() {
                 "end": { "line": 4, "column": 27 },
                 "label": "no passage has these exact words",
                 "help": "words that differ: \"secnd\" -> \"second\"",
-                "notes": ["closest passage, 95% alike, at content/sources/a-source.md:10: \"The second paragraph\""]
+                "notes": ["closest passage, 95% alike, at content/sources/a-source.md:10: \"The second paragraph\""],
+                "related": []
             }]
         })
     );

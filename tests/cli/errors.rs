@@ -51,9 +51,7 @@ fn missing_title() {
         source_with_front("outlet: O\ndate: 2025-01-22\n"),
     );
     assert!(
-        out.starts_with(
-            "error[E004]: missing required key `title`\n --> content/sources/a-source.md:3:1"
-        ),
+        out.starts_with("error[E004]: `title:` is missing\n --> content/sources/a-source.md:3:1"),
         "{out}"
     );
     assert!(out.contains("help: add `title: ...`"), "{out}");
