@@ -2,7 +2,7 @@
 //! rendered here, once, at the edge. Exit status: 0 success, 1 the content has errors, 2 a
 //! usage error (clap's own).
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
+use crate::console;
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::scaffold::{self, NewAnnotation};
 use crate::site::{self, BuildOptions};
@@ -182,33 +183,24 @@ pub fn main() -> ExitCode {
         Command::New {
             what: New::Annotation(request),
         } => match scaffold::new_annotation(&request) {
-            Ok(written) => {
-                println!("added to {}:\n{}", written.file.display(), written.yaml);
-                ExitCode::SUCCESS
-            }
+            Ok(written) => print_out(
+                &format!("added to {}:\n{}\n", written.file.display(), written.yaml),
+                ExitCode::SUCCESS,
+            ),
             Err(problems) => report(&problems),
         },
         Command::Suggest { source, root } => match scaffold::suggest(&root, source.as_deref()) {
-            Ok(yaml) => {
-                print!("{yaml}");
-                ExitCode::SUCCESS
-            }
+            Ok(yaml) => print_out(&yaml, ExitCode::SUCCESS),
             Err(problems) => report(&problems),
         },
-        Command::Schema => {
-            print!("{}", crate::schema::annotations_schema());
-            ExitCode::SUCCESS
-        }
+        Command::Schema => print_out(&crate::schema::annotations_schema(), ExitCode::SUCCESS),
         Command::Explain { code } => match crate::explain::explain(&code) {
-            Some(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
+            Some(text) => print_out(&text, ExitCode::SUCCESS),
             None => {
-                eprintln!(
-                    "error: `{code}` is not a brief error code\nknown codes: {}",
+                console::err(&format!(
+                    "error: `{code}` is not a brief error code\nknown codes: {}\n",
                     crate::explain::codes().join(", ")
-                );
+                ));
                 ExitCode::from(2)
             }
         },
@@ -232,10 +224,11 @@ pub fn main() -> ExitCode {
         Command::Import { seeds, root, force } => match crate::import::import(&root, &seeds, force)
         {
             Ok(files) => {
-                for file in files {
-                    println!("imported {}", file.display());
-                }
-                ExitCode::SUCCESS
+                let lines: String = files
+                    .iter()
+                    .map(|file| format!("imported {}\n", file.display()))
+                    .collect();
+                print_out(&lines, ExitCode::SUCCESS)
             }
             Err(problems) => report(&problems.into_iter().collect()),
         },
@@ -249,7 +242,7 @@ fn run_serve(options: &crate::serve::ServeOptions) -> ExitCode {
     match crate::serve::serve(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            console::err(&format!("error: {error}\n"));
             ExitCode::FAILURE
         }
     }
@@ -266,21 +259,23 @@ fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitC
         .cloned()
         .collect();
     if !shown.is_empty() {
-        eprint!("{}", shown.render(styled()));
+        console::err(&shown.render(styled()));
     }
     if verbosity == Verbosity::Verbose {
-        for (path, bytes) in &outcome.written {
-            eprintln!("  {path} ({bytes} bytes)");
-        }
+        let written: String = outcome
+            .written
+            .iter()
+            .map(|(path, bytes)| format!("  {path} ({bytes} bytes)\n"))
+            .collect();
+        console::err(&written);
     }
     let verb = if write { "built" } else { "checked" };
     if outcome.failed {
-        eprintln!("failed: {}", outcome.summary());
+        console::err(&format!("failed: {}\n", outcome.summary()));
         ExitCode::FAILURE
+    } else if verbosity != Verbosity::Quiet {
+        print_out(&format!("{verb} {}\n", outcome.summary()), ExitCode::SUCCESS)
     } else {
-        if verbosity != Verbosity::Quiet {
-            println!("{verb} {}", outcome.summary());
-        }
         ExitCode::SUCCESS
     }
 }
@@ -301,12 +296,12 @@ fn with_progress<T>(show: bool, work: impl FnOnce() -> T) -> T {
         while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(Duration::from_millis(100))
         {
             if started.elapsed() >= PROGRESS_AFTER {
-                eprint!("\r{}", progress_line(started.elapsed()));
+                console::err(&format!("\r{}", progress_line(started.elapsed())));
                 shown = true;
             }
         }
         if shown {
-            eprint!("\r\x1b[2K");
+            console::err("\r\x1b[2K");
         }
     });
     let result = work();
@@ -323,17 +318,31 @@ fn progress_line(elapsed: Duration) -> String {
 
 fn check_json(options: &BuildOptions) -> ExitCode {
     let outcome = site::build(options, false);
-    println!("{:#}", outcome.diagnostics.to_json());
-    if outcome.failed {
+    let status = if outcome.failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    print_out(&format!("{:#}\n", outcome.diagnostics.to_json()), status)
 }
 
 fn report(diagnostics: &Diagnostics) -> ExitCode {
-    eprint!("{}", diagnostics.render(styled()));
+    console::err(&diagnostics.render(styled()));
     ExitCode::FAILURE
+}
+
+/// Writes a command's output to stdout and ends with `status`: a closed pipe means the reader
+/// has what it wanted, so the command keeps the status it had earned; any other write error is
+/// one line on stderr and a failure.
+fn print_out(text: &str, status: ExitCode) -> ExitCode {
+    match console::out(text) {
+        Ok(()) => status,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => status,
+        Err(error) => {
+            console::err(&format!("error: cannot write the output: {error}\n"));
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Colour only on a terminal, and never under `NO_COLOR`.

@@ -8,6 +8,7 @@
 pub mod annotate;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod content;
 pub mod diagnostics;
 pub mod explain;

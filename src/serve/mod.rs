@@ -13,7 +13,11 @@ mod http;
 mod live;
 mod watch;
 
-use std::io::{self, Write as _};
+/// The request parser, public for the fuzz target `serve_request` (`fuzz/`): it is the one
+/// function every byte a client sends goes through, so it is fuzzed on its own.
+pub use http::{Request, Status, Target, parse_request};
+
+use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,6 +27,7 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 use walkdir::WalkDir;
 
+use crate::console;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, plural};
 use crate::output::{self, SiteFiles};
 use crate::site::{self, BuildOptions, Outcome};
@@ -115,7 +120,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     if let Err(error) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
-        eprintln!("warning: Ctrl-C will end the server abruptly: {error}");
+        console::err(&format!(
+            "warning: Ctrl-C will end the server abruptly: {error}\n"
+        ));
     }
     serve_until(options, &stop)
 }
@@ -128,13 +135,12 @@ pub fn serve_until(options: &ServeOptions, stop: &Arc<AtomicBool>) -> Result<(),
     let address = listener.local_addr().map_err(ServeError::Start)?;
     // Watching before the first build, so an edit made while it runs is not lost.
     let mut watcher = watch::Watcher::start(&options.root, options.poll)?;
-    println!("serving http://{address}/");
-    let _ = io::stdout().flush();
+    say(&format!("serving http://{address}/"));
     if !options.bind.is_loopback() {
-        eprintln!(
-            "warning: listening on {}: anyone who can reach this machine can read the preview",
+        console::err(&format!(
+            "warning: listening on {}: anyone who can reach this machine can read the preview\n",
             options.bind
-        );
+        ));
     }
     // Dropped on return, which removes the preview build.
     let private = tempfile::Builder::new()
@@ -156,6 +162,7 @@ pub fn serve_until(options: &ServeOptions, stop: &Arc<AtomicBool>) -> Result<(),
     let shared = Arc::new(http::Shared::new(
         Arc::clone(&rebuilder.hub),
         Arc::clone(stop),
+        address.ip(),
     ));
     let accept = http::spawn(listener, shared).map_err(ServeError::Start)?;
     while !stop.load(Ordering::SeqCst) && deadline.is_none_or(|d| Instant::now() < d) {
@@ -165,7 +172,7 @@ pub fn serve_until(options: &ServeOptions, stop: &Arc<AtomicBool>) -> Result<(),
     }
     stop.store(true, Ordering::SeqCst);
     let _ = accept.join();
-    println!("stopped");
+    say("stopped");
     Ok(())
 }
 
@@ -196,10 +203,10 @@ impl Rebuilder {
     fn rebuild(&self, batch: Option<&watch::Batch>) {
         if let Some(batch) = batch {
             for line in &batch.departures {
-                println!("{line}; rebuilding");
+                say(&format!("{line}; rebuilding"));
             }
             for error in &batch.errors {
-                eprintln!("warning: the file watcher reported: {error}");
+                console::err(&format!("warning: the file watcher reported: {error}\n"));
             }
         }
         let mut outcome = site::build(&self.build, true);
@@ -216,19 +223,19 @@ impl Rebuilder {
             .cloned()
             .collect();
         if !shown.is_empty() {
-            eprint!("{}", shown.render(self.styled));
+            console::err(&shown.render(self.styled));
         }
         let cause = batch.map(watch::Batch::describe);
         match files {
             Some(files) => {
                 self.hub.publish_site(files);
                 if !self.quiet {
-                    println!("{}", success_line(&outcome, cause.as_deref()));
+                    say(&success_line(&outcome, cause.as_deref()));
                 }
             }
             None => {
                 self.hub.publish_failure(&outcome.diagnostics);
-                eprintln!("{}", failure_line(&outcome, cause.as_deref()));
+                console::err(&format!("{}\n", failure_line(&outcome, cause.as_deref())));
             }
         }
     }
@@ -245,6 +252,12 @@ impl Rebuilder {
             })
             .ok()
     }
+}
+
+/// One line of the server's log on stdout. The server keeps serving when nobody reads the log
+/// any more (`brief serve | head -n 1`): the preview matters, the lost lines do not.
+fn say(line: &str) {
+    let _ = console::out(&format!("{line}\n"));
 }
 
 fn success_line(outcome: &Outcome, cause: Option<&str>) -> String {

@@ -7,6 +7,7 @@ mod build;
 mod editor;
 mod errors;
 mod import;
+mod pipes;
 mod reader_text;
 #[cfg(feature = "serve")]
 mod serve;
@@ -14,3 +15,4 @@ mod snapshots;
 mod trust;
 mod util;
 mod w3c;
+mod webannotation;

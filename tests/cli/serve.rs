@@ -368,6 +368,12 @@ fn serve_answers_nothing_outside_the_site() {
         "/content/index.md",
         "http://127.0.0.1/../../etc/passwd",
         "../secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/%2e%2e%5csecret.txt",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/%c0%af..%c0%afsecret.txt",
+        "/%252e%252e/secret.txt",
+        "/..%00/secret.txt",
     ] {
         let response = server.get(path);
         assert!(
@@ -385,6 +391,142 @@ fn serve_answers_nothing_outside_the_site() {
     assert_eq!(server.request("DELETE", "/index.html").status, 405);
     assert_eq!(server.raw("nonsense\r\n\r\n").status, 400);
     assert_eq!(server.get("/").status, 200, "still serving");
+}
+
+/// DNS rebinding: a page on a name its author controls, resolved to 127.0.0.1, must not read
+/// the preview; loopback names and addresses still do.
+#[test]
+fn only_requests_for_this_machine_are_answered() {
+    let site = Site::minimal();
+    let server = Server::start(&site, &[]);
+    let with_host = |host: &str| {
+        server.raw(&format!(
+            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ))
+    };
+    for foreign in [
+        "evil.example",
+        "evil.example:80",
+        "localhost.evil.example",
+        "10.0.0.1",
+    ] {
+        let response = with_host(foreign);
+        assert_eq!(response.status, 403, "Host: {foreign}");
+        assert!(!response.body.contains("A briefing"), "Host: {foreign}");
+    }
+    let port = server.port;
+    for local in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        "127.0.0.1".to_string(),
+    ] {
+        assert_eq!(with_host(&local).status, 200, "Host: {local}");
+    }
+    assert_eq!(
+        server.raw("GET / HTTP/1.1\r\n\r\n").status,
+        400,
+        "HTTP/1.1 needs a Host"
+    );
+    assert_eq!(server.raw("GET / HTTP/1.0\r\n\r\n").status, 200);
+}
+
+#[test]
+fn oversized_requests_are_refused() {
+    let site = Site::minimal();
+    let server = Server::start(&site, &[]);
+    let long_url = server.raw(&format!(
+        "GET /{} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "a".repeat(100_000)
+    ));
+    assert_eq!(long_url.status, 414, "{}", long_url.head);
+    let long_head = server.raw(&format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n{}\r\n",
+        "X-Filler: 0123456789012345678901234567890123456789\r\n".repeat(2_500)
+    ));
+    assert_eq!(long_head.status, 431, "{}", long_head.head);
+    assert_eq!(server.get("/").status, 200, "still serving");
+}
+
+/// Slow clients (one byte every 200 ms, more of them than the old 128 slots) are cut off once
+/// their request has taken too long, and other readers are served all the while.
+#[test]
+fn slow_clients_are_cut_off_while_others_are_served() {
+    let site = Site::minimal();
+    let server = Server::start(&site, &[]);
+    let mut slow: Vec<Option<TcpStream>> = (0..150)
+        .map(|_| {
+            let stream = server.connect();
+            stream.set_nonblocking(true).expect("non-blocking");
+            Some(stream)
+        })
+        .collect();
+    let drip = b"GET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut cut_off = Vec::new();
+    // Bounded: the head deadline is seconds; this gives up long after it.
+    for (round, byte) in drip.iter().cycle().take(300).enumerate() {
+        for slot in &mut slow {
+            let Some(stream) = slot else { continue };
+            let mut buffer = [0u8; 256];
+            let closed = match stream.read(&mut buffer) {
+                Ok(n) => {
+                    cut_off.push(String::from_utf8_lossy(&buffer[..n]).into_owned());
+                    true
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    stream.write_all(&[*byte]).is_err()
+                }
+                Err(_) => true,
+            };
+            if closed {
+                *slot = None;
+            }
+        }
+        if slow.iter().all(Option::is_none) {
+            break;
+        }
+        if round % 5 == 0 {
+            assert_eq!(server.get("/").status, 200, "a reader among slow clients");
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        slow.iter().all(Option::is_none),
+        "{} slow clients still connected",
+        slow.iter().flatten().count()
+    );
+    assert!(
+        cut_off
+            .iter()
+            .all(|answer| answer.is_empty() || answer.starts_with("HTTP/1.1 408")),
+        "{cut_off:#?}"
+    );
+}
+
+#[test]
+fn two_hundred_concurrent_requests_are_all_served() {
+    let site = Site::minimal();
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    let clients: Vec<_> = (0..200)
+        .map(|_| {
+            thread::spawn(move || {
+                let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+                stream.set_read_timeout(Some(WAIT)).expect("read timeout");
+                stream
+                    .write_all(b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .expect("request sent");
+                let mut bytes = Vec::new();
+                stream.read_to_end(&mut bytes).expect("the whole answer");
+                Response::parse(&bytes).status
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = clients
+        .into_iter()
+        .map(|c| c.join().expect("a client thread"))
+        .collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
 }
 
 #[test]
@@ -673,4 +815,53 @@ fn serve_latency_on_the_real_briefing() {
         pages_ms[pages_ms.len() - 1]
     );
     println!("{}", builds.last().map_or("", String::as_str));
+}
+
+/// Requests per second and latency percentiles on loopback: a measurement for `docs/serve.md`,
+/// bounded in count. `cargo test --test cli serve_load -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement, not a check; run by hand"]
+fn serve_load_on_loopback() {
+    const CLIENTS: usize = 8;
+    const REQUESTS: usize = 250;
+    let site = Site::minimal();
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    let started = Instant::now();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            thread::spawn(move || {
+                (0..REQUESTS)
+                    .map(|_| {
+                        let sent = Instant::now();
+                        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+                        stream.set_read_timeout(Some(WAIT)).expect("read timeout");
+                        stream
+                            .write_all(b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                            .expect("request sent");
+                        let mut bytes = Vec::new();
+                        stream.read_to_end(&mut bytes).expect("the whole answer");
+                        assert_eq!(Response::parse(&bytes).status, 200);
+                        sent.elapsed()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut latencies: Vec<Duration> = clients
+        .into_iter()
+        .flat_map(|c| c.join().expect("a client thread"))
+        .collect();
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    let at = |p: usize| latencies[(latencies.len() * p / 100).min(latencies.len() - 1)];
+    println!(
+        "{} requests from {CLIENTS} clients in {:.2} s: {:.0} requests/s; latency p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        at(50).as_secs_f64() * 1e3,
+        at(90).as_secs_f64() * 1e3,
+        at(99).as_secs_f64() * 1e3,
+    );
 }
