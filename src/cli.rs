@@ -274,7 +274,10 @@ fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitC
         console::err(&format!("failed: {}\n", outcome.summary()));
         ExitCode::FAILURE
     } else if verbosity != Verbosity::Quiet {
-        print_out(&format!("{verb} {}\n", outcome.summary()), ExitCode::SUCCESS)
+        print_out(
+            &format!("{verb} {}\n", outcome.summary()),
+            ExitCode::SUCCESS,
+        )
     } else {
         ExitCode::SUCCESS
     }

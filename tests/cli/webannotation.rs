@@ -294,7 +294,7 @@ fn is_iri(text: &str) -> bool {
 fn is_date_time(text: &str) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let b = text.as_bytes();
-    if b.len() < 20 || !matches!(b[10], b'T' | b't') {
+    if !text.is_ascii() || b.len() < 20 || !matches!(b[10], b'T' | b't') {
         return false;
     }
     let (date, time) = (&text[..10], &text[11..]);
