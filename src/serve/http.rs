@@ -212,18 +212,21 @@ impl<'a> Deadlined<'a> {
 impl Read for Deadlined<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.stream.set_read_timeout(Some(self.left()?))?;
-        (&mut &*self.stream).read(buf)
+        let mut stream = self.stream;
+        stream.read(buf)
     }
 }
 
 impl Write for Deadlined<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.stream.set_write_timeout(Some(self.left()?))?;
-        (&mut &*self.stream).write(buf)
+        let mut stream = self.stream;
+        stream.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        (&mut &*self.stream).flush()
+        let mut stream = self.stream;
+        stream.flush()
     }
 }
 

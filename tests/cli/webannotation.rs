@@ -124,11 +124,7 @@ fn resource(
     let external = !textual && !choice && !specific;
     fail(
         "3.2 bodies and targets are IRIs or resources",
-        if external {
-            value["id"].as_str().is_some_and(is_iri)
-        } else {
-            true
-        },
+        !external || value["id"].as_str().is_some_and(is_iri),
     );
     lifecycle(value, fail);
     if role == Role::Target {
