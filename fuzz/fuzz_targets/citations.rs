@@ -19,14 +19,24 @@ fn citable(kind: Kind, quote: &str, value: Option<f64>) -> Citable {
 }
 
 fuzz_target!(|text: &str| {
-    let Ok(briefing) = brief::content::parse_briefing(Path::new("content/index.md"), text.to_string())
+    let Ok(briefing) =
+        brief::content::parse_briefing(Path::new("content/index.md"), text.to_string())
     else {
         return;
     };
     let citables = BTreeMap::from([
-        ("stargate-total".to_string(), citable(Kind::Figure, "$500 billion", Some(500e9))),
-        ("jobs".to_string(), citable(Kind::Figure, "100,000 jobs", Some(100_000.0))),
-        ("nadella".to_string(), citable(Kind::Quote, "I'm good for my $80 billion", None)),
+        (
+            "stargate-total".to_string(),
+            citable(Kind::Figure, "$500 billion", Some(500e9)),
+        ),
+        (
+            "jobs".to_string(),
+            citable(Kind::Figure, "100,000 jobs", Some(100_000.0)),
+        ),
+        (
+            "nadella".to_string(),
+            citable(Kind::Quote, "I'm good for my $80 billion", None),
+        ),
         ("context".to_string(), citable(Kind::Note, "the call", None)),
     ]);
     let unanchored = HashSet::from(["broken".to_string()]);
