@@ -458,6 +458,10 @@ fn own_musts_agree_with_the_suite_on_its_samples() {
             let Some(sample) = sample.filter(|s| s["type"] == "Annotation") else {
                 continue;
             };
+            // Samples of types the final Recommendation dropped: the suite still fails them.
+            if folder == "correct" && CORRECT_BUT_FAILING.contains(&name.as_str()) {
+                continue;
+            }
             let ours = model_violations(&sample).is_empty();
             let theirs = w3c_violations(&sample).is_empty();
             if ours != theirs {

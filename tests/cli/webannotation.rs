@@ -232,9 +232,11 @@ fn state_valid(state: &Value, fail: &mut impl FnMut(&'static str, bool)) {
         return;
     }
     let kind = state["type"].as_str().unwrap_or_default();
+    // A state named only by its `id` is described elsewhere: the model allows the reference.
+    let referenced = kind.is_empty() && state["id"].as_str().is_some_and(is_iri);
     fail(
         "4.3 a state is an IRI or a known state",
-        STATES.contains(&kind),
+        referenced || STATES.contains(&kind),
     );
     let date = |key: &str| state[key].as_str().is_some_and(is_date_time);
     match kind {
@@ -254,8 +256,14 @@ fn state_valid(state: &Value, fail: &mut impl FnMut(&'static str, bool)) {
         ),
         _ => {}
     }
+    // A state may be refined by a further state or by a selector (§4.2.9).
     for refinement in values(&state["refinedBy"]) {
-        state_valid(refinement, fail);
+        let selector = refinement["type"]
+            .as_str()
+            .is_some_and(|kind| SELECTORS.contains(&kind));
+        if !selector {
+            state_valid(refinement, fail);
+        }
     }
 }
 
