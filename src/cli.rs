@@ -61,6 +61,15 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// List every annotation: id, kind, sources, times cited, value.
+    List {
+        /// A table for people, or JSON for tools.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Print the JSON Schema of annotation files (and front matter, under $defs).
     Schema,
     /// Explain an error code (E101, W201...) and how to fix it.
@@ -86,17 +95,20 @@ enum Command {
         #[arg(long, hide = true, value_name = "SECS")]
         exit_after: Option<u64>,
     },
-    /// Import seed texts as source articles in content/sources/.
+    /// Import articles as sources in content/sources/: seed texts, plain text or Markdown,
+    /// or a saved article page (.html).
     Import {
-        /// The seed text files.
+        /// The files to import.
         #[arg(required = true)]
-        seeds: Vec<PathBuf>,
+        files: Vec<PathBuf>,
         /// The site's folder.
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Overwrite existing source files.
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        overrides: crate::import::Overrides,
     },
 }
 
@@ -183,14 +195,32 @@ pub fn main() -> ExitCode {
         Command::New {
             what: New::Annotation(request),
         } => match scaffold::new_annotation(&request) {
-            Ok(written) => print_out(
-                &format!("added to {}:\n{}\n", written.file.display(), written.yaml),
-                ExitCode::SUCCESS,
-            ),
+            Ok(written) => {
+                let what = match &request.add_to {
+                    Some(id) => format!("added a target to `{id}` in"),
+                    None => "added to".to_string(),
+                };
+                print_out(
+                    &format!("{what} {}:\n{}\n", written.file.display(), written.yaml),
+                    ExitCode::SUCCESS,
+                )
+            }
             Err(problems) => report(&problems),
         },
         Command::Suggest { source, root } => match scaffold::suggest(&root, source.as_deref()) {
             Ok(yaml) => print_out(&yaml, ExitCode::SUCCESS),
+            Err(problems) => report(&problems),
+        },
+        Command::List { format, root } => match scaffold::list(&root) {
+            Ok(listed) => {
+                let text = match format {
+                    Format::Human => scaffold::list_table(&listed),
+                    Format::Json => {
+                        format!("{:#}\n", serde_json::to_value(&listed).unwrap_or_default())
+                    }
+                };
+                print_out(&text, ExitCode::SUCCESS)
+            }
             Err(problems) => report(&problems),
         },
         Command::Schema => print_out(&crate::schema::annotations_schema(), ExitCode::SUCCESS),
@@ -221,8 +251,12 @@ pub fn main() -> ExitCode {
             styled: styled(),
             stop_after: exit_after.map(std::time::Duration::from_secs),
         }),
-        Command::Import { seeds, root, force } => match crate::import::import(&root, &seeds, force)
-        {
+        Command::Import {
+            files,
+            root,
+            force,
+            overrides,
+        } => match crate::import::import(&root, &files, force, &overrides) {
             Ok(files) => {
                 let lines: String = files
                     .iter()

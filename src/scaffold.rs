@@ -9,14 +9,16 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
+use serde::Serialize;
+
 use crate::annotate::anchor::{Anchoring, anchor};
-use crate::annotate::figure;
+use crate::annotate::figure::{self, Unit};
 use crate::annotate::fold::fold;
 use crate::annotate::model::{self, Kind};
-use crate::annotate::propose::{Proposal, propose};
-use crate::annotate::resolve::{self, source_line};
+use crate::annotate::propose::{Proposal, Repeat, propose, repeats};
+use crate::annotate::resolve::{self, source_line, value_text};
 use crate::content::{Source, is_slug};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, closest_name};
 use crate::schema;
 use crate::site::{self, BuildOptions, Site};
 
@@ -35,6 +37,27 @@ pub struct NewAnnotation {
     /// The id [default: made from the words].
     #[arg(long)]
     pub id: Option<String>,
+    /// Add the words as one more target of this existing annotation, in its own file.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["id", "kind", "file", "speaker", "label", "note", "value", "unit", "separate"])]
+    pub add_to: Option<String>,
+    /// Quotes: who said it.
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// Figures: a short label for tables and the chart.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// The editor's note (Markdown).
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Figures: the number the words state [default: read from the words].
+    #[arg(long, allow_negative_numbers = true)]
+    pub value: Option<f64>,
+    /// Figures: what the number counts (USD, jobs, percent...) [default: read from the words].
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Annotate the words on their own even when they repeat a known claim of another source.
+    #[arg(long)]
+    pub separate: bool,
     /// The annotation file, under content/annotations/ [default: content/annotations/<source>.yaml].
     #[arg(long)]
     pub file: Option<PathBuf>,
@@ -55,35 +78,310 @@ pub struct Written {
     pub yaml: String,
 }
 
-/// Anchors the quote and appends the annotation; every problem is a diagnostic.
+/// Anchors the quote and appends the annotation (or, with `--add-to`, adds a target to an
+/// existing one); every problem is a diagnostic. Runs hold a lock on the site from reading to
+/// writing, so concurrent runs never lose each other's annotations.
 pub fn new_annotation(request: &NewAnnotation) -> Result<Written, Diagnostics> {
-    let site = load(&request.root)?;
     let fail = |d: Diagnostic| -> Diagnostics { [d].into_iter().collect() };
-    let source = site
+    let _lock = lock_site(&request.root).map_err(fail)?;
+    let site = load(&request.root)?;
+    let index = site
         .sources
         .iter()
-        .find(|s| s.slug == request.source)
+        .position(|s| s.slug == request.source)
         .ok_or_else(|| fail(resolve::unknown_source(&request.source, &site.sources)))?;
+    let source = &site.sources[index];
     let range = anchor_request(source, request).map_err(fail)?;
     let mut taken: HashSet<String> = site.annotations.iter().map(|a| a.id.clone()).collect();
     let text = &source.body.text.text;
-    let mut proposal = propose(
-        &source.slug,
-        text,
-        &fold(text),
-        range,
-        request.kind,
-        &mut taken,
-    );
+    let folded = fold(text);
+    if let Some(id) = &request.add_to {
+        let proposal = propose(&source.slug, text, &folded, range, None, &mut taken);
+        return add_target(&request.root, &site, id, &proposal).map_err(fail);
+    }
+    if !request.separate {
+        let resolved = resolve_quietly(&site);
+        if let Some(repeat) = repeats(&resolved, &site.sources, index, &folded)
+            .into_iter()
+            .find(|r| r.range.start < range.end && range.start < r.range.end)
+        {
+            return Err(fail(repeated_claim(&repeat, source, request)));
+        }
+    }
+    let mut proposal = propose(&source.slug, text, &folded, range, request.kind, &mut taken);
     if let Some(id) = &request.id {
         check_id(id, &site).map_err(fail)?;
         proposal.id.clone_from(id);
     }
+    apply_overrides(&mut proposal, request).map_err(fail)?;
     let file = request
         .file
         .clone()
         .unwrap_or_else(|| Path::new("content/annotations").join(format!("{}.yaml", source.slug)));
-    append(&request.root, &file, &proposal).map_err(fail)
+    append(&request.root, &site, &file, &proposal).map_err(fail)
+}
+
+/// The lock file that serialises `brief new` runs on one site.
+const LOCK_FILE: &str = ".brief-new.lock";
+
+/// Waits for, then holds, the site's lock until the returned file is dropped.
+fn lock_site(root: &Path) -> Result<std::fs::File, Diagnostic> {
+    let io = |error: std::io::Error| {
+        Diagnostic::error("E009", format!("cannot lock `{LOCK_FILE}`: {error}"))
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(root.join(LOCK_FILE))
+        .map_err(io)?;
+    file.lock().map_err(io)?;
+    Ok(file)
+}
+
+/// The request's `--speaker`, `--label`, `--note`, `--value` and `--unit` on the proposal.
+fn apply_overrides(proposal: &mut Proposal, request: &NewAnnotation) -> Result<(), Diagnostic> {
+    proposal.speaker.clone_from(&request.speaker);
+    proposal.label.clone_from(&request.label);
+    proposal.note.clone_from(&request.note);
+    let unit = match &request.unit {
+        Some(name) => Some(Unit::parse(name).ok_or_else(|| {
+            Diagnostic::error("E113", format!("unknown unit `{name}`")).help(format!(
+                "units: {}",
+                Unit::CANONICAL
+                    .iter()
+                    .map(|u| u.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    if request.value.is_some() || unit.is_some() {
+        let read = proposal.value;
+        let value = request.value.or(read.map(|(v, _)| v));
+        let unit = unit.or(read.map(|(_, u)| u));
+        match (value, unit) {
+            (Some(value), Some(unit)) => {
+                proposal.kind = Kind::Figure;
+                proposal.value = Some((value, unit));
+            }
+            _ => {
+                return Err(
+                    Diagnostic::error("E114", "a figure needs both a value and a unit").help(
+                        "pass both `--value` and `--unit`: the words state no number brief reads",
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The request's words repeat a known claim: the way to attach them instead.
+fn repeated_claim(repeat: &Repeat, source: &Source, request: &NewAnnotation) -> Diagnostic {
+    let alike = if repeat.similarity >= 1.0 {
+        "the same words".to_string()
+    } else {
+        format!("{:.0}% alike", repeat.similarity * 100.0)
+    };
+    Diagnostic::error(
+        "E107",
+        format!("these words repeat the annotation `{}`", repeat.id),
+    )
+    .note(format!(
+        "`{}` ({}) quotes `{}`; in `{}` at line {}: {}",
+        repeat.id,
+        repeat.kind.as_str(),
+        repeat.from,
+        source.slug,
+        source_line(source, repeat.range.start),
+        alike
+    ))
+    .help(format!(
+        "attach them to it: `{}`; or pass `--separate` to annotate them on their own",
+        add_to_command(&repeat.id, &source.slug, &request.quote)
+    ))
+}
+
+/// The command that attaches `quote` of `slug` to annotation `id`.
+fn add_to_command(id: &str, slug: &str, quote: &str) -> String {
+    format!(
+        "brief new annotation --add-to {id} --source {slug} --quote {}",
+        shell_quote(quote)
+    )
+}
+
+/// Single quotes keep `$`, backquotes and `"` literal in a POSIX shell.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// Resolves the site for the editor's helpers; its diagnostics are the build's business.
+fn resolve_quietly(site: &Site) -> resolve::Resolved {
+    resolve::resolve(
+        site.annotations.clone(),
+        &site.unloaded,
+        &site.sources,
+        &site.briefing,
+        &mut Vec::new(),
+    )
+}
+
+/// Adds `proposal`'s passage as one more target of annotation `id`, in that annotation's
+/// file, keeping every other line as it is.
+fn add_target(
+    root: &Path,
+    site: &Site,
+    id: &str,
+    proposal: &Proposal,
+) -> Result<Written, Diagnostic> {
+    let Some(existing) = site.annotations.iter().find(|a| a.id == id) else {
+        let diagnostic = Diagnostic::error("E201", format!("there is no annotation `{id}`"));
+        return Err(
+            match closest_name(id, site.annotations.iter().map(|a| a.id.as_str())) {
+                Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
+                None => diagnostic.help("`brief list` prints every annotation's id"),
+            },
+        );
+    };
+    let file = &existing.at.file;
+    let text = site::read_text(root, file)?;
+    let edited = with_target(&text, existing.at.line, proposal).ok_or_else(|| {
+        Diagnostic::error(
+            "E009",
+            format!("cannot find where to add a target to `{id}`"),
+        )
+        .at(existing.at.clone())
+        .help("add it by hand: a `targets:` list with one `- source:` and `quote:` per passage")
+    })?;
+    let added = model::parse_file(file, &edited)
+        .map_err(|mut problems| problems.remove(0))?
+        .into_iter()
+        .find(|a| a.id == id)
+        .is_some_and(|a| a.targets.len() == existing.targets.len() + 1);
+    if !added {
+        return Err(Diagnostic::error(
+            "E009",
+            format!("adding a target to `{id}` would change its file's meaning"),
+        )
+        .at(existing.at.clone())
+        .help("add it by hand: a `targets:` list with one `- source:` and `quote:` per passage"));
+    }
+    recheck(site, file, &edited)?;
+    write_atomically(root, file, &edited)?;
+    Ok(Written {
+        file: file.clone(),
+        yaml: proposal.target_yaml(""),
+    })
+}
+
+/// The indentation of a line, in spaces.
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+fn significant(line: &str) -> bool {
+    let trimmed = line.trim();
+    !trimmed.is_empty() && !trimmed.starts_with('#')
+}
+
+/// `text` with `proposal` added to the targets of the annotation whose id is on line
+/// `id_line` (from 1): appended to its `targets:` list, or, for the one-target shorthand, a
+/// `targets:` list made of its `source`/`quote`/`prefix`/`suffix` lines (comments kept) and
+/// the new one. `None` when the layout is not one this edit understands.
+pub(crate) fn with_target(text: &str, id_line: usize, proposal: &Proposal) -> Option<String> {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+    if lines.last().is_some_and(|l| !l.ends_with('\n')) {
+        lines.last_mut()?.push('\n');
+    }
+    let id_index = id_line.checked_sub(1)?;
+    let keys = lines.get(id_index)?.find("id:")?;
+    // The entry: from its `- ` line (or the file's start) to the first line indented less.
+    let mut start = id_index;
+    while start > 0 && !is_item_start(&lines[start], keys) {
+        let previous = &lines[start - 1];
+        if significant(previous) && indent(previous) < keys && !is_item_start(previous, keys) {
+            break;
+        }
+        start -= 1;
+    }
+    let mut end = id_index + 1;
+    while end < lines.len() && !(significant(&lines[end]) && indent(&lines[end]) < keys) {
+        end += 1;
+    }
+    let key_at = |line: &str| -> Option<String> {
+        let rest = line.get(keys..)?;
+        let own = indent(line) == keys || is_item_start(line, keys);
+        let name = rest.split(':').next()?;
+        (own && rest.contains(':') && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            .then(|| name.to_string())
+    };
+    // Each key's lines: its own and the deeper ones after it.
+    let span_end = |from: usize, list: bool| -> usize {
+        let mut last = from + 1;
+        let mut at = from + 1;
+        while at < end {
+            let line = &lines[at];
+            if significant(line) {
+                let deeper = indent(line) > keys
+                    || (list && indent(line) == keys && line.trim_start().starts_with("- "));
+                if !deeper {
+                    break;
+                }
+                last = at + 1;
+            }
+            at += 1;
+        }
+        last
+    };
+    let pad = " ".repeat(keys);
+    if let Some(targets) = (start..end).find(|&i| key_at(&lines[i]).as_deref() == Some("targets")) {
+        let last = span_end(targets, true);
+        let item = lines[targets + 1..last]
+            .iter()
+            .find(|l| l.trim_start().starts_with("- "))
+            .map_or(keys + 2, |l| indent(l));
+        lines.insert(last, proposal.target_yaml(&" ".repeat(item)));
+        return Some(lines.concat());
+    }
+    let shorthand: Vec<(usize, usize)> = (start..end)
+        .filter(|&i| {
+            matches!(
+                key_at(&lines[i]).as_deref(),
+                Some("source" | "quote" | "prefix" | "suffix")
+            )
+        })
+        .map(|i| (i, span_end(i, false)))
+        .collect();
+    let &(first, _) = shorthand.first()?;
+    let mut moved = String::new();
+    for (n, &(from, to)) in shorthand.iter().enumerate() {
+        for (k, line) in lines[from..to].iter().enumerate() {
+            if k == 0 {
+                let marker = if n == 0 { "  - " } else { "    " };
+                moved.push_str(&format!("{pad}{marker}{}", &line[keys..]));
+            } else {
+                moved.push_str(&format!("    {line}"));
+            }
+        }
+    }
+    moved.push_str(&proposal.target_yaml(&format!("{pad}  ")));
+    let head = if is_item_start(&lines[first], keys) {
+        format!("{}targets:\n", &lines[first][..keys])
+    } else {
+        format!("{pad}targets:\n")
+    };
+    for &(from, to) in shorthand.iter().rev() {
+        lines.drain(from..to);
+    }
+    lines.insert(first, head + &moved);
+    Some(lines.concat())
+}
+
+/// Whether `line` opens a list item whose keys start at column `keys`: `- key: ...`.
+fn is_item_start(line: &str, keys: usize) -> bool {
+    keys >= 2 && indent(line) == keys - 2 && line.trim_start().starts_with("- ")
 }
 
 fn load(root: &Path) -> Result<Site, Diagnostics> {
@@ -134,9 +432,15 @@ fn check_id(id: &str, site: &Site) -> Result<(), Diagnostic> {
     }
 }
 
-/// Appends `proposal` to `file`, turning a single-annotation file into a list first, and
-/// writes only if the result parses. A new file starts with the schema modeline.
-fn append(root: &Path, file: &Path, proposal: &Proposal) -> Result<Written, Diagnostic> {
+/// Appends `proposal` to `file`, a blank line after the last entry, turning a
+/// single-annotation file into a list first, and writes only if the site still checks. A new
+/// file starts with the schema modeline.
+fn append(
+    root: &Path,
+    site: &Site,
+    file: &Path,
+    proposal: &Proposal,
+) -> Result<Written, Diagnostic> {
     let inside = file.starts_with("content/annotations")
         && file.components().all(|c| matches!(c, Component::Normal(_)))
         && file.extension().is_some_and(|e| e == "yaml" || e == "yml");
@@ -160,13 +464,56 @@ fn append(root: &Path, file: &Path, proposal: &Proposal) -> Result<Written, Diag
     };
     let yaml = proposal.to_yaml();
     let text = match &existing {
-        Some(text) => format!("{}\n{yaml}", as_list(text).trim_end()),
+        Some(text) if is_only_comments(text) => format!("{}\n{yaml}", text.trim_end()),
+        Some(text) => format!("{}\n\n{yaml}", as_list(text).trim_end()),
         None => {
             ensure_schema(root)?;
             format!("{}\n{yaml}", modeline(file))
         }
     };
-    model::parse_file(file, &text).map_err(|mut problems| problems.remove(0))?;
+    recheck(site, file, &text)?;
+    write_atomically(root, file, &text)?;
+    Ok(Written {
+        file: file.to_path_buf(),
+        yaml,
+    })
+}
+
+fn is_only_comments(text: &str) -> bool {
+    !text.lines().any(significant)
+}
+
+/// Checks the site as it would be with `file` holding `text`: the file parses and its
+/// annotations anchor. Problems elsewhere are not this edit's.
+fn recheck(site: &Site, file: &Path, text: &str) -> Result<(), Diagnostic> {
+    let mut annotations =
+        model::parse_file(file, text).map_err(|mut problems| problems.remove(0))?;
+    annotations.extend(
+        site.annotations
+            .iter()
+            .filter(|a| a.at.file != file)
+            .cloned(),
+    );
+    let mut problems = Vec::new();
+    resolve::resolve(
+        annotations,
+        &site.unloaded,
+        &site.sources,
+        &site.briefing,
+        &mut problems,
+    );
+    match problems.into_iter().find(|d| {
+        d.severity == Severity::Error && d.location.as_ref().is_some_and(|l| l.file == file)
+    }) {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
+}
+
+/// Writes `text` to `file` under `root` through a staging file of its own (named after this
+/// process), renamed over the file: a reader sees the old file or the new, never half.
+fn write_atomically(root: &Path, file: &Path, text: &str) -> Result<(), Diagnostic> {
+    let path = root.join(file);
     let io = |error: std::io::Error| {
         Diagnostic::error(
             "E009",
@@ -176,12 +523,12 @@ fn append(root: &Path, file: &Path, proposal: &Proposal) -> Result<Written, Diag
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let staging = path.with_extension("yaml.brief-new");
-    std::fs::write(&staging, &text).map_err(io)?;
-    std::fs::rename(&staging, &path).map_err(io)?;
-    Ok(Written {
-        file: file.to_path_buf(),
-        yaml,
+    let mut staging = path.clone().into_os_string();
+    staging.push(format!(".{}.brief-new", std::process::id()));
+    std::fs::write(&staging, text).map_err(io)?;
+    std::fs::rename(&staging, &path).map_err(|error| {
+        let _ = std::fs::remove_file(&staging);
+        io(error)
     })
 }
 
@@ -255,19 +602,37 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
             .into_iter()
             .collect());
     }
-    let mut diagnostics = Vec::new();
-    let resolved = resolve::resolve(
-        site.annotations.clone(),
-        &site.unloaded,
-        &site.sources,
-        &site.briefing,
-        &mut diagnostics,
-    );
+    let resolved = resolve_quietly(&site);
     let mut taken: HashSet<String> = site.annotations.iter().map(|a| a.id.clone()).collect();
     let mut out = String::new();
     for (index, source) in site.sources.iter().enumerate() {
         if only.is_some_and(|slug| slug != source.slug) {
             continue;
+        }
+        let text = &source.body.text.text;
+        let folded = fold(text);
+        let known = repeats(&resolved, &site.sources, index, &folded);
+        if !known.is_empty() {
+            out.push_str(&format!(
+                "# Known claims `{}` repeats: attach each with the command under it.\n",
+                source.slug
+            ));
+        }
+        for repeat in &known {
+            let alike = if repeat.similarity >= 1.0 {
+                "same words".to_string()
+            } else {
+                format!("{:.0}% alike", repeat.similarity * 100.0)
+            };
+            out.push_str(&format!(
+                "# {}:{}: `{}` ({}, in {}), {alike}\n# {}\n",
+                source.markdown.file.display(),
+                source_line(source, repeat.range.start),
+                repeat.id,
+                repeat.kind.as_str(),
+                repeat.from,
+                add_to_command(&repeat.id, &source.slug, text[repeat.range.clone()].trim())
+            ));
         }
         let covered: Vec<Range<usize>> = resolved
             .annotations
@@ -275,9 +640,8 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
             .flat_map(|a| &a.passages)
             .filter(|p| p.source == index)
             .map(|p| p.range.clone())
+            .chain(known.iter().map(|r| r.range.clone()))
             .collect();
-        let text = &source.body.text.text;
-        let folded = fold(text);
         for range in candidates(text) {
             if covered
                 .iter()
@@ -295,6 +659,82 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
         }
     }
     Ok(out)
+}
+
+/// One annotation as `brief list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    /// The id.
+    pub id: String,
+    /// figure, quote or note.
+    pub kind: &'static str,
+    /// The slugs of its sources, in the order written.
+    pub sources: Vec<String>,
+    /// How many times the briefing cites it.
+    pub cited: usize,
+    /// For figures, the value as a reader reads it.
+    pub value: Option<String>,
+    /// The file and line of its id.
+    pub at: String,
+}
+
+/// `brief list`: every annotation, in the order written.
+pub fn list(root: &Path) -> Result<Vec<Listed>, Diagnostics> {
+    let site = load(root)?;
+    let resolved = resolve_quietly(&site);
+    Ok(site
+        .annotations
+        .iter()
+        .map(|a| {
+            let anchored = resolved
+                .annotations
+                .iter()
+                .find(|r| r.annotation.id == a.id);
+            let mut sources: Vec<String> = Vec::new();
+            for target in &a.targets {
+                if !sources.contains(&target.source) {
+                    sources.push(target.source.clone());
+                }
+            }
+            Listed {
+                id: a.id.clone(),
+                kind: a.kind.as_str(),
+                sources,
+                cited: anchored.map_or(0, |r| r.citations),
+                value: a.value.map(|v| value_text(v, a)),
+                at: format!("{}:{}", a.at.file.display(), a.at.line),
+            }
+        })
+        .collect())
+}
+
+/// The listing as an aligned table, one annotation a line.
+pub fn list_table(listed: &[Listed]) -> String {
+    let rows: Vec<[String; 5]> =
+        std::iter::once(["ID", "KIND", "SOURCES", "CITED", "VALUE"].map(str::to_string))
+            .chain(listed.iter().map(|l| {
+                [
+                    l.id.clone(),
+                    l.kind.to_string(),
+                    l.sources.join(", "),
+                    l.cited.to_string(),
+                    l.value.clone().unwrap_or_default(),
+                ]
+            }))
+            .collect();
+    let widths: Vec<usize> = (0..5)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, &width)| format!("{cell:<width$}"))
+                .collect();
+            cells.join("  ").trim_end().to_string() + "\n"
+        })
+        .collect()
 }
 
 /// Figures, and quotations between double quotes, in reading order.

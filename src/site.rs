@@ -214,6 +214,9 @@ pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
         &mut found,
     );
     diagnostics.extend(found);
+    if !diagnostics.fails(false) {
+        diagnostics.extend(resolve::review(&resolved, &site.sources));
+    }
     resolved
 }
 

@@ -65,6 +65,9 @@ pub struct ExportAnnotation {
     pub value: Option<f64>,
     /// The unit of `value` (USD, jobs, ...).
     pub unit: Option<&'static str>,
+    /// How many sources, and independent reports, carry it: "reported by 3 sources, 2
+    /// independent"; exported as an `assessing` body.
+    pub reports: Option<String>,
     /// Where the passage is; at least one.
     pub targets: Vec<ExportTarget>,
 }
@@ -196,6 +199,9 @@ fn bodies(a: &ExportAnnotation) -> Vec<Value> {
     if let Some(note) = a.note.as_deref().filter(|n| !n.trim().is_empty()) {
         out.push(textual(note.to_string(), "text/markdown", "commenting"));
     }
+    if let Some(reports) = &a.reports {
+        out.push(textual(reports.clone(), "text/plain", "assessing"));
+    }
     out
 }
 
@@ -294,6 +300,7 @@ mod tests {
             speaker: None,
             value: Some(500e9),
             unit: Some("USD"),
+            reports: None,
             targets: vec![target(
                 "sources/cnbc.html",
                 Some("https://www.cnbc.com/2025/01/21/stargate.html"),
@@ -309,6 +316,7 @@ mod tests {
             speaker: None,
             value: None,
             unit: None,
+            reports: None,
             targets: vec![ExportTarget {
                 prefix: String::new(),
                 suffix: String::new(),
@@ -370,6 +378,7 @@ mod tests {
             speaker: Some("Satya Nadella".to_string()),
             value: None,
             unit: None,
+            reports: None,
             targets: vec![target("sources/a.html", None)],
         };
         let c = collection(&[quote], "B", None);

@@ -87,8 +87,13 @@ pub(crate) struct AnnotationEntry {
     unit: Option<Spanned<String>>,
     /// Quotes: who said it.
     speaker: Option<String>,
+    /// Figures: a short label for tables and the chart (default: the note's first line).
+    label: Option<String>,
     /// Markdown shown beside the passage and in the briefing; may cite other annotations.
     note: Option<String>,
+    /// The quote runs on across a paragraph break on purpose (otherwise `brief check` warns).
+    #[serde(default)]
+    across_paragraphs: bool,
 }
 
 /// An annotation file: one annotation or a list of them. Only its schema is used: parsing
@@ -135,8 +140,12 @@ pub struct Annotation {
     pub unit: Option<Unit>,
     /// For quotes: who said it.
     pub speaker: Option<String>,
+    /// For figures: a short label for tables and the chart.
+    pub label: Option<String>,
     /// Markdown shown beside the passage and in the briefing.
     pub note: Option<String>,
+    /// Whether a quote may run across a paragraph break.
+    pub across_paragraphs: bool,
     /// Where the id is written.
     pub at: Location,
     /// Where `value` is written, for figure mismatches.
@@ -448,7 +457,9 @@ fn check_entry(
             value_at: entry.value.as_ref().map(|v| locate(&v.referenced)),
             unit,
             speaker: entry.speaker,
+            label: entry.label,
             note: entry.note,
+            across_paragraphs: entry.across_paragraphs,
             at: id_at,
         })
     } else {

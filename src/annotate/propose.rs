@@ -12,7 +12,8 @@ use super::anchor::{Anchoring, Context, anchor};
 use super::figure::{self, Unit};
 use super::fold::Folded;
 use super::model::Kind;
-use super::resolve::{yaml_number, yaml_string};
+use super::resolve::{Resolved, yaml_number, yaml_string};
+use crate::content::Source;
 use crate::render::markdown::slugify;
 
 /// An annotation ready to be written to a file.
@@ -30,6 +31,78 @@ pub struct Proposal {
     pub context: Option<Context>,
     /// For figures: what the words state.
     pub value: Option<(f64, Unit)>,
+    /// For quotes: who said it.
+    pub speaker: Option<String>,
+    /// For figures: a short label.
+    pub label: Option<String>,
+    /// The editor's note, Markdown.
+    pub note: Option<String>,
+}
+
+/// An existing annotation whose words, quoted from other sources, a source repeats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repeat {
+    /// The annotation's id.
+    pub id: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// The slug of the source whose passage matched.
+    pub from: String,
+    /// Where the words are in the repeating source's reader text.
+    pub range: Range<usize>,
+    /// 1.0 for the same words after folding, less for a close wording.
+    pub similarity: f64,
+}
+
+/// How alike a wording must be to count as the same claim.
+const REPEAT_SIMILARITY: f64 = 0.8;
+
+/// A close (not exact) wording must have this many words: short phrases are alike by chance.
+const REPEAT_MIN_WORDS: usize = 4;
+
+/// The annotations not yet in source `index` whose passage in another source it repeats,
+/// exactly after folding or closely, in reading order.
+pub fn repeats(
+    resolved: &Resolved,
+    sources: &[Source],
+    index: usize,
+    folded: &Folded,
+) -> Vec<Repeat> {
+    let text = &sources[index].body.text.text;
+    let mut found: Vec<Repeat> = resolved
+        .annotations
+        .iter()
+        .filter(|a| a.passages.iter().all(|p| p.source != index))
+        .filter_map(|a| {
+            a.passages
+                .iter()
+                .filter_map(|p| {
+                    let (range, similarity) = match anchor(folded, text, &p.exact, None, None) {
+                        Anchoring::Exact(range) => (range, 1.0),
+                        Anchoring::Ambiguous(candidates) => {
+                            (candidates.first()?.range.clone(), 1.0)
+                        }
+                        Anchoring::NotFound(Some(near))
+                            if near.similarity >= REPEAT_SIMILARITY
+                                && p.exact.split_whitespace().count() >= REPEAT_MIN_WORDS =>
+                        {
+                            (near.range, near.similarity)
+                        }
+                        Anchoring::NotFound(_) => return None,
+                    };
+                    Some(Repeat {
+                        id: a.annotation.id.clone(),
+                        kind: a.annotation.kind,
+                        from: sources[p.source].slug.clone(),
+                        range,
+                        similarity,
+                    })
+                })
+                .max_by(|x, y| x.similarity.total_cmp(&y.similarity))
+        })
+        .collect();
+    found.sort_by_key(|r| (r.range.start, r.range.end));
+    found
 }
 
 /// Words too common to name an annotation by.
@@ -74,6 +147,9 @@ pub fn propose(
         quote,
         context,
         value,
+        speaker: None,
+        label: None,
+        note: None,
     }
 }
 
@@ -111,17 +187,39 @@ impl Proposal {
                 unit.as_str()
             ));
         }
-        yaml.push_str(&format!(
-            "  source: {}\n  quote: {}\n",
+        yaml.push_str(&self.passage_yaml("  "));
+        for (key, value) in [
+            ("speaker", &self.speaker),
+            ("label", &self.label),
+            ("note", &self.note),
+        ] {
+            if let Some(value) = value {
+                yaml.push_str(&format!("  {key}: {}\n", yaml_string(value)));
+            }
+        }
+        yaml
+    }
+
+    /// The proposal's passage as one more item of a `targets:` list, each line starting with
+    /// `indent`.
+    pub fn target_yaml(&self, indent: &str) -> String {
+        let item = self.passage_yaml(&format!("{indent}  "));
+        format!("{indent}- {}", &item[indent.len() + 2..])
+    }
+
+    /// `source`, `quote` and the context that singles the quote out, one key a line.
+    fn passage_yaml(&self, indent: &str) -> String {
+        let mut yaml = format!(
+            "{indent}source: {}\n{indent}quote: {}\n",
             self.source,
             yaml_string(&self.quote)
-        ));
+        );
         match &self.context {
             Some(Context::Prefix(prefix)) => {
-                yaml.push_str(&format!("  prefix: {}\n", yaml_string(prefix)))
+                yaml.push_str(&format!("{indent}prefix: {}\n", yaml_string(prefix)))
             }
             Some(Context::Suffix(suffix)) => {
-                yaml.push_str(&format!("  suffix: {}\n", yaml_string(suffix)))
+                yaml.push_str(&format!("{indent}suffix: {}\n", yaml_string(suffix)))
             }
             None => {}
         }

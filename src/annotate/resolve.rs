@@ -1,7 +1,7 @@
 //! The resolve stage: annotations anchored in their sources, figures checked, citations
 //! resolved. It reads the loaded site and returns [`Resolved`], which rendering only reads.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::Event;
@@ -45,6 +45,12 @@ pub struct Anchored {
     pub passages: Vec<Passage>,
     /// How many times the briefing cites it.
     pub citations: usize,
+    /// Whether a note cites it.
+    pub cited_in_notes: bool,
+    /// How many distinct sources it is found in.
+    pub reported_by: usize,
+    /// How many of those are independent reports: sources joined by `based_on` count once.
+    pub independent: usize,
     /// The note as HTML, for pages at the site root and for pages one folder down.
     pub note_html: Option<[String; 2]>,
 }
@@ -67,6 +73,7 @@ pub fn resolve(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Resolved {
     let annotations = drop_duplicates(annotations, diagnostics);
+    let reports = report_groups(sources, diagnostics);
     let folded: Vec<Folded> = sources.iter().map(|s| fold(&s.body.text.text)).collect();
     let by_slug: HashMap<&str, usize> = sources
         .iter()
@@ -113,11 +120,15 @@ pub fn resolve(
         if passages.len() != annotation.targets.len() {
             unanchored.insert(annotation.id.clone());
         } else {
+            let (reported_by, independent) = count_reports(&passages, &reports);
             anchored.push(Anchored {
                 annotation,
                 number: 0,
                 passages,
                 citations: 0,
+                cited_in_notes: false,
+                reported_by,
+                independent,
                 note_html: None,
             });
         }
@@ -137,6 +148,7 @@ pub fn resolve(
             .map(|d| without_guesses(d, unloaded)),
     );
     number_by_first_citation(&mut anchored, &resolution.order, &resolution.counts);
+    let mut cited_in_notes = HashSet::new();
     for a in &mut anchored {
         a.note_html = a.annotation.note.as_deref().map(|note| {
             let mut html = |root: &str| {
@@ -146,11 +158,15 @@ pub fn resolve(
                     root,
                     &citables,
                     (&unanchored, unloaded),
+                    &mut cited_in_notes,
                     diagnostics,
                 )
             };
             [html(""), html("../")]
         });
+    }
+    for a in &mut anchored {
+        a.cited_in_notes = cited_in_notes.contains(&a.annotation.id);
     }
     Resolved {
         annotations: anchored,
@@ -166,6 +182,7 @@ fn render_note(
     root: &str,
     citables: &BTreeMap<String, Citable>,
     (unanchored, unloaded): (&HashSet<String>, &Unloaded),
+    cited: &mut HashSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> String {
     let options = markdown::MarkdownOptions {
@@ -196,6 +213,7 @@ fn render_note(
         unanchored,
     };
     let resolution = citation::resolve(parsed.events, citables, &citing);
+    cited.extend(resolution.counts.keys().cloned());
     if root.is_empty() {
         diagnostics.extend(resolution.diagnostics.into_iter().map(|d| {
             let mut d =
@@ -254,6 +272,141 @@ pub fn value_text(value: f64, annotation: &Annotation) -> String {
         Some(unit) => format_quantity(value, unit),
         None => format!("{value}"),
     }
+}
+
+/// For each source, the first source of its report: sources joined by `based_on`, directly
+/// or through others, share one. An unknown slug in `based_on` is an error at its place.
+fn report_groups(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
+    let by_slug: HashMap<&str, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.slug.as_str(), i))
+        .collect();
+    let mut parent: Vec<usize> = (0..sources.len()).collect();
+    fn root_of(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (index, source) in sources.iter().enumerate() {
+        for (slug, at) in source.meta.based_on.iter().zip(&source.meta.based_on_at) {
+            match by_slug.get(slug.as_str()) {
+                Some(&other) => {
+                    let (a, b) = (root_of(&mut parent, index), root_of(&mut parent, other));
+                    parent[a.max(b)] = a.min(b);
+                }
+                None => diagnostics.push(
+                    unknown_source(slug, sources)
+                        .at(at.clone())
+                        .note("`based_on` lists the slugs of the sources this one draws on"),
+                ),
+            }
+        }
+    }
+    (0..sources.len())
+        .map(|i| root_of(&mut parent, i))
+        .collect()
+}
+
+/// How many sources the passages are in, and how many independent reports those make.
+fn count_reports(passages: &[Passage], reports: &[usize]) -> (usize, usize) {
+    let sources: BTreeSet<usize> = passages.iter().map(|p| p.source).collect();
+    let independent: BTreeSet<usize> = sources.iter().map(|&s| reports[s]).collect();
+    (sources.len(), independent.len())
+}
+
+/// The review before publishing: warnings for work left unfinished. An annotation nothing
+/// cites, a note without its note, a quote spliced across a paragraph break, a source no
+/// annotation points at, an outlet nobody filled in. They are meaningful once the content
+/// has no errors (an annotation that fails to anchor leaves its source unannotated), so the
+/// build asks for them only then.
+pub fn review(resolved: &Resolved, sources: &[Source]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut annotated: HashSet<&str> = HashSet::new();
+    for a in &resolved.annotations {
+        let annotation = &a.annotation;
+        annotated.extend(annotation.targets.iter().map(|t| t.source.as_str()));
+        if a.citations == 0 && !a.cited_in_notes {
+            diagnostics.push(
+                Diagnostic::warning("W202", format!("nothing cites `{}`", annotation.id))
+                    .at(annotation.at.clone())
+                    .label("not cited in the briefing nor in any note")
+                    .help(format!(
+                        "cite it as `[](@{})` where the briefing uses it, or remove it",
+                        annotation.id
+                    )),
+            );
+        }
+        if annotation.kind == Kind::Note
+            && annotation
+                .note
+                .as_deref()
+                .is_none_or(|n| n.trim().is_empty())
+        {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "W203",
+                    format!("the note `{}` has no `note`", annotation.id),
+                )
+                .at(annotation.at.clone())
+                .label("a note annotation, with nothing to say")
+                .help("add `note: ...` with the comment, or make it a `quote` or `figure`"),
+            );
+        }
+        if annotation.across_paragraphs {
+            continue;
+        }
+        for (passage, target) in a.passages.iter().zip(&annotation.targets) {
+            if passage.exact.contains("\n\n") {
+                diagnostics.push(
+                    Diagnostic::warning("W204", "the quote runs across a paragraph break")
+                        .at(target.quote_at.clone())
+                        .label("these words are in two paragraphs of the source")
+                        .help("quote one paragraph, or add `across_paragraphs: true` if the splice is meant"),
+                );
+            }
+        }
+    }
+    for source in sources {
+        if !annotated.contains(source.slug.as_str()) {
+            diagnostics.push(
+                Diagnostic::warning("W205", format!("no annotation points at `{}`", source.slug))
+                    .at(Location::file_start(&source.markdown.file))
+                    .label("a source nothing annotates")
+                    .help(format!(
+                        "annotate it (`brief suggest --source {}` lists candidates), or remove it",
+                        source.slug
+                    )),
+            );
+        }
+        if source.meta.outlet == "unknown" {
+            diagnostics.push(
+                Diagnostic::warning("W206", format!("the outlet of `{}` is unknown", source.slug))
+                    .at(outlet_location(source))
+                    .label("who published it?")
+                    .help("write the publication's name, like `outlet: CNBC`; readers judge a source by it"),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// The `unknown` of an `outlet: unknown` front matter line.
+fn outlet_location(source: &Source) -> Location {
+    let text = &source.markdown.text;
+    let front = &text[..source.markdown.body_offset];
+    let mut offset = 0;
+    for line in front.split_inclusive('\n') {
+        if let Some(value) = line.strip_prefix("outlet:") {
+            let start = offset + "outlet:".len() + (value.len() - value.trim_start().len());
+            let end = offset + line.trim_end().len();
+            return Location::from_range(&source.markdown.file, text, start..end.max(start));
+        }
+        offset += line.len();
+    }
+    Location::file_start(&source.markdown.file)
 }
 
 /// Two annotations with one id: the one read first (files in alphabetical order, entries in

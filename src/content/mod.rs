@@ -107,6 +107,12 @@ pub struct SourceMeta {
     pub translated_from: Option<String>,
     /// The seed file it was imported from.
     pub seed: Option<String>,
+    /// The sources this one summarises, translates or republishes: it is not independent of
+    /// them.
+    pub based_on: Vec<String>,
+    /// Where each of `based_on` is written, for errors.
+    #[serde(skip)]
+    pub based_on_at: Vec<Location>,
     /// Free values for themes.
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -146,6 +152,9 @@ pub(crate) struct SourceFront {
     translated_from: Option<String>,
     /// The seed file it was imported from.
     seed: Option<String>,
+    /// Slugs of the sources this one summarises, translates or republishes.
+    #[schemars(with = "Option<Vec<String>>")]
+    based_on: Option<Vec<Spanned<String>>>,
     /// Free values for themes.
     #[serde(default)]
     extra: BTreeMap<String, serde_json::Value>,
@@ -309,6 +318,20 @@ pub fn parse_source(
             .unwrap_or_else(|| default_language.to_string()),
         translated_from: front.translated_from,
         seed: front.seed,
+        based_on_at: front
+            .based_on
+            .iter()
+            .flatten()
+            .map(|slug| {
+                yaml::locate_value(file, document.front, document.front_line, &slug.referenced)
+            })
+            .collect(),
+        based_on: front
+            .based_on
+            .into_iter()
+            .flatten()
+            .map(|slug| slug.value)
+            .collect(),
         extra: front.extra,
     };
     if !problems.is_empty() {

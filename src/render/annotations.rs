@@ -222,10 +222,17 @@ fn corroboration_aside(anchored: &Anchored, sources: &[Source]) -> String {
 }
 
 fn corroborated_label(anchored: &Anchored) -> String {
-    match corroborated(anchored) {
-        n if n > 1 => format!(" · figure corroborated by {n} sources"),
-        _ => String::new(),
-    }
+    reports(anchored).map_or_else(String::new, |text| format!(" · {text}"))
+}
+
+/// "reported by 3 sources, 2 independent": sources joined by `based_on` are one report.
+pub fn reports(anchored: &Anchored) -> Option<String> {
+    (anchored.reported_by > 1).then(|| {
+        format!(
+            "reported by {} sources, {} independent",
+            anchored.reported_by, anchored.independent
+        )
+    })
 }
 
 /// How many distinct sources state a figure's value.
@@ -356,6 +363,9 @@ pub fn key_figures(resolved: &Resolved, sources: &[Source]) -> Vec<KeyFigure> {
 }
 
 fn label(anchored: &Anchored) -> String {
+    if let Some(label) = &anchored.annotation.label {
+        return label.clone();
+    }
     anchored
         .annotation
         .note
@@ -388,6 +398,12 @@ pub struct AnnotationView {
     pub citations: Vec<String>,
     /// How many sources state the same value (figures).
     pub corroborated: usize,
+    /// How many sources carry it.
+    pub reported_by: usize,
+    /// How many of them are independent (not joined by `based_on`).
+    pub independent: usize,
+    /// "reported by 3 sources, 2 independent", when more than one source carries it.
+    pub reports: Option<String>,
     /// The annotation file.
     pub file: String,
     /// The line of its id.
@@ -411,6 +427,9 @@ pub fn views(resolved: &Resolved, sources: &[Source]) -> Vec<AnnotationView> {
                 .map(|n| format!("index.html#cite-{}-{n}", a.annotation.id))
                 .collect(),
             corroborated: corroborated(a),
+            reported_by: a.reported_by,
+            independent: a.independent,
+            reports: reports(a),
             file: a.annotation.at.file.display().to_string(),
             line: a.annotation.at.line,
         })
@@ -439,6 +458,7 @@ pub fn json_ld(
                 speaker: annotation.speaker.clone(),
                 value: annotation.value,
                 unit: annotation.unit.map(|u| u.as_str()),
+                reports: reports(anchored),
                 targets: anchored
                     .passages
                     .iter()

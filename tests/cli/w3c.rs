@@ -330,6 +330,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
             speaker: None,
             value: Some(500e9),
             unit: Some("USD"),
+            reports: Some("reported by 2 sources, 1 independent".into()),
             targets: vec![
                 target("sources/cnbc.html", cnbc, "pledge to invest ", "."),
                 target("sources/translated-report.html", None, "", ""),
@@ -342,6 +343,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
             speaker: None,
             value: Some(100_000.0),
             unit: None,
+            reports: None,
             targets: vec![target("sources/cnbc.html", None, "", " new jobs")],
         },
         ExportAnnotation {
@@ -351,6 +353,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
             speaker: Some("Satya Nadella".into()),
             value: None,
             unit: None,
+            reports: None,
             targets: vec![target("sources/cnbc.html", cnbc, "said: ", "")],
         },
         ExportAnnotation {
@@ -360,6 +363,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
             speaker: None,
             value: None,
             unit: None,
+            reports: None,
             targets: vec![target(
                 "sources/ünïcode page.html",
                 Some("https://例え.jp/記事"),
@@ -374,6 +378,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
             speaker: None,
             value: None,
             unit: None,
+            reports: None,
             targets: vec![target("sources/cnbc.html", None, "a", "b")],
         },
         ExportAnnotation {
@@ -383,6 +388,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
             speaker: None,
             value: None,
             unit: None,
+            reports: None,
             targets: vec![target("sources/cnbc.html", cnbc, "", "")],
         },
     ]
