@@ -166,6 +166,9 @@ pub fn read_page(html: &str) -> Result<Article, String> {
         .map(|node| node.text().split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|p| !p.is_empty())
         .collect();
+    if paragraphs.is_empty() {
+        return Err("it has no paragraph of text".to_string());
+    }
     let date = found
         .published_time
         .clone()
@@ -180,7 +183,18 @@ pub fn read_page(html: &str) -> Result<Article, String> {
         paragraphs,
         markdown: false,
         outlet: nonempty(found.site_name),
-        url: nonempty(found.url).filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        url: nonempty(found.url)
+            .or_else(|| {
+                page.select("meta[property='og:url']")
+                    .attr("content")
+                    .map(|u| u.to_string())
+            })
+            .or_else(|| {
+                page.select("link[rel=canonical]")
+                    .attr("href")
+                    .map(|u| u.to_string())
+            })
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         language: nonempty(found.lang),
         author: nonempty(found.byline),
     })

@@ -784,6 +784,46 @@ mod tests {
         assert_eq!(as_list("- id: a\n"), "- id: a\n");
     }
 
+    fn proposal(source: &str, quote: &str) -> Proposal {
+        let mut taken = HashSet::new();
+        let mut proposal = propose(
+            source,
+            quote,
+            &fold(quote),
+            0..quote.len(),
+            None,
+            &mut taken,
+        );
+        proposal.id = "unused".to_string();
+        proposal
+    }
+
+    #[test]
+    fn a_target_is_added_to_a_single_annotation_file_and_to_a_list() {
+        let single =
+            "# top\nid: a\nkind: quote\nsource: s # here\nquote: |\n  two\n  lines\nspeaker: X\n";
+        assert_eq!(
+            with_target(single, 2, &proposal("t", "said so")).as_deref(),
+            Some(
+                "# top\nid: a\nkind: quote\ntargets:\n  - source: s # here\n    quote: |\n      two\n      lines\n  - source: t\n    quote: \"said so\"\nspeaker: X\n"
+            )
+        );
+        let list = "- id: a\n  kind: note\n  targets:\n  - source: s\n    quote: x\n- id: b\n  kind: note\n  source: s\n  quote: y";
+        assert_eq!(
+            with_target(list, 1, &proposal("t", "z")).as_deref(),
+            Some(
+                "- id: a\n  kind: note\n  targets:\n  - source: s\n    quote: x\n  - source: t\n    quote: \"z\"\n- id: b\n  kind: note\n  source: s\n  quote: y\n"
+            )
+        );
+        let first_key = "- source: s\n  id: c\n  kind: note\n  quote: y\n";
+        assert_eq!(
+            with_target(first_key, 2, &proposal("t", "z")).as_deref(),
+            Some(
+                "- targets:\n    - source: s\n      quote: y\n    - source: t\n      quote: \"z\"\n  id: c\n  kind: note\n"
+            )
+        );
+    }
+
     #[test]
     fn quotations_skip_scare_quotes() {
         let text = "a \"backer\" said \"the most inspiring entrepreneur of our time,\" and more";

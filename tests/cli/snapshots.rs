@@ -132,27 +132,85 @@ const CASES: &[(&str, &str, &str)] = &[
         "",
     ),
     (
+        "W202-uncited-annotation",
+        "id: son-pledged\nkind: quote\nsource: a\nquote: Son pledged\n",
+        "",
+    ),
+    (
+        "W203-note-without-note",
+        "id: son\nkind: note\nsource: a\nquote: Son pledged\n",
+        "See [](@son).",
+    ),
+    (
+        "W204-quote-across-paragraphs",
+        "id: spliced\nkind: quote\nsource: a\nquote: \"secured.\\\" Son pledged\"\n",
+        "See [](@spliced).",
+    ),
+    (
         "W201-uncited-figure",
         "id: softbank-funds\nkind: figure\nvalue: 10e9\nunit: USD\nsource: a\nquote: well under $10B\n",
         "It costs $80 billion.",
     ),
 ];
 
+/// Sources for the warnings about sources themselves: each case a name and the source file,
+/// which no annotation points at.
+const SOURCE_CASES: &[(&str, &str)] = &[
+    ("W205-unannotated-source", SOURCE),
+    (
+        "W206-unknown-outlet",
+        "---\ntitle: A source\noutlet: unknown\ndate: 2025-01-22\n---\n\nSon pledged $500 billion.\n",
+    ),
+];
+
+/// Compares `diagnostics` with the snapshot `name`, or rewrites it under `BRIEF_BLESS`.
+pub fn compare_snapshot(name: &str, diagnostics: &str, mismatches: &mut Vec<String>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/snapshots");
+    let path = dir.join(format!("{name}.txt"));
+    if std::env::var_os("BRIEF_BLESS").is_some() {
+        std::fs::create_dir_all(&dir).expect("snapshots folder");
+        std::fs::write(&path, diagnostics).expect("write snapshot");
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected != diagnostics {
+        mismatches.push(format!(
+            "--- {name}: expected\n{expected}--- got\n{diagnostics}"
+        ));
+    }
+}
+
+/// A failing `check --deny-warnings`'s diagnostics, without the summary line.
+fn failing_check(name: &str, site: &Site) -> String {
+    let run = site.brief(&["check", "--deny-warnings"]);
+    assert_eq!(run.code(), 1, "{name} must fail:\n{}", run.stderr());
+    let stderr = run.stderr();
+    stderr
+        .trim_end()
+        .rsplit_once('\n')
+        .map_or("", |(d, _)| d)
+        .to_string()
+        + "\n"
+}
+
 #[test]
 fn every_annotation_diagnostic_matches_its_snapshot() {
-    let mismatches: Vec<String> = CASES
-        .iter()
-        .filter_map(|(name, annotations, briefing)| {
-            let site = Site::empty()
-                .file(
-                    "content/index.md",
-                    format!("---\ntitle: B\n---\n\n{briefing}\n"),
-                )
-                .file("content/sources/a.md", SOURCE)
-                .file("content/annotations/a.yaml", annotations);
-            mismatch(name, &site)
-        })
-        .collect();
+    let mut mismatches = Vec::new();
+    for (name, annotations, briefing) in CASES {
+        let site = Site::empty()
+            .file(
+                "content/index.md",
+                format!("---\ntitle: B\n---\n\n{briefing}\n"),
+            )
+            .file("content/sources/a.md", SOURCE)
+            .file("content/annotations/a.yaml", annotations);
+        compare_snapshot(name, &failing_check(name, &site), &mut mismatches);
+    }
+    for (name, source) in SOURCE_CASES {
+        let site = Site::empty()
+            .file("content/index.md", "---\ntitle: B\n---\n\nBody.\n")
+            .file("content/sources/a.md", source);
+        compare_snapshot(name, &failing_check(name, &site), &mut mismatches);
+    }
     assert!(
         mismatches.is_empty(),
         "run with BRIEF_BLESS=1 after a deliberate change\n{}",
@@ -177,22 +235,7 @@ fn markdown_with_too_many_elements_matches_its_snapshot() {
 /// Runs `check --deny-warnings` on `site`, which must fail, and compares its diagnostics with
 /// the snapshot `name` (rewriting it under `BRIEF_BLESS`): the difference, if any.
 fn mismatch(name: &str, site: &Site) -> Option<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/snapshots");
-    let run = site.brief(&["check", "--deny-warnings"]);
-    assert_eq!(run.code(), 1, "{name} must fail:\n{}", run.stderr());
-    let stderr = run.stderr();
-    let diagnostics = stderr
-        .trim_end()
-        .rsplit_once('\n')
-        .map_or("", |(d, _)| d)
-        .to_string()
-        + "\n";
-    let path = dir.join(format!("{name}.txt"));
-    if std::env::var_os("BRIEF_BLESS").is_some() {
-        std::fs::create_dir_all(&dir).expect("snapshots folder");
-        std::fs::write(&path, &diagnostics).expect("write snapshot");
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    (expected != diagnostics)
-        .then(|| format!("--- {name}: expected\n{expected}--- got\n{diagnostics}"))
+    let mut mismatches = Vec::new();
+    compare_snapshot(name, &failing_check(name, site), &mut mismatches);
+    mismatches.pop()
 }
