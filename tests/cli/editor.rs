@@ -510,7 +510,7 @@ fn second_day_workflow() {
             .replace("'\\''", "'");
         let mut args = vec!["new", "annotation"];
         args.extend(flags.split(' '));
-        args.extend(["--quote", &quote]);
+        args.extend(["--quote", quote.as_str()]);
         let run = site.brief(&args);
         assert_eq!(run.code(), 0, "{command}: {}", run.stderr());
     }
