@@ -44,10 +44,15 @@ fn importing_each_seed_is_faithful_word_for_word() {
             "{slug}"
         );
         let page = site.page(&format!("sources/{slug}.html"));
-        let headline = words(&select(&page, "article h1")[0].text().collect::<String>());
+        let headline = select(&page, "article h1")[0].text().collect::<String>();
         let body = words(&select(&page, ".source-text")[0].text().collect::<String>());
-        // A seed without a headline is titled by its opening sentence, which the body keeps.
-        let shown = if body.starts_with(&headline) {
+        // A seed without a headline is titled by its opening words (cut with "…"), which the
+        // body keeps whole.
+        let cut = headline.strip_suffix('…');
+        let headline = words(cut.unwrap_or(&headline));
+        let shown = if body.starts_with(&headline[..headline.len().saturating_sub(1)])
+            && (cut.is_some() || body.starts_with(&headline))
+        {
             body
         } else {
             [headline, body].concat()
