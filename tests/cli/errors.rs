@@ -124,7 +124,8 @@ fn template_with_an_undefined_variable() {
         "themes/default/templates/source.html",
         "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ source.titel }}</p>\n{% endblock main %}\n",
     );
-    assert!(out.starts_with("error[E007]: template error:"), "{out}");
+    // The minimal site's source is unannotated, so a W205 may come first.
+    assert!(out.contains("error[E007]: template error:"), "{out}");
     assert!(
         out.contains(" --> themes/default/templates/source.html:3:"),
         "{out}"
