@@ -12,11 +12,13 @@ pub mod console;
 pub mod content;
 pub mod diagnostics;
 pub mod explain;
+pub mod feed;
 pub mod import;
 pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod series;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;

@@ -3,6 +3,7 @@
 //! parallel), and [`build`] writes them through the safe writer. Each stage returns a value
 //! and the problems it found; every problem of a run is reported, then the run fails.
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -15,9 +16,11 @@ use crate::annotate::resolve::{self, Resolved};
 use crate::config::SiteConfig;
 use crate::content::{self, Briefing, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity, plural};
+use crate::feed;
 use crate::output::{self, SiteFiles};
 use crate::render::theme::Theme;
 use crate::render::{annotations, chart, scripts};
+use crate::series::{self, SeriesBriefing};
 use crate::walk;
 
 /// What the command line asks of a build.
@@ -42,6 +45,8 @@ pub struct Site {
     pub config: SiteConfig,
     /// `content/index.md`.
     pub briefing: Briefing,
+    /// `content/briefings/*.md`, newest first.
+    pub series: Vec<SeriesBriefing>,
     /// `content/sources/*.md`, sorted by slug.
     pub sources: Vec<Source>,
     /// `content/annotations/**/*.yaml`, in file order.
@@ -157,9 +162,11 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
     };
     let sources = load_sources(root, &config, diagnostics);
     let (annotations, unloaded) = load_annotations(root, diagnostics);
+    let series = series::load(root, diagnostics);
     Some(Site {
         config,
         briefing: briefing?,
+        series,
         sources,
         annotations,
         unloaded,
@@ -206,7 +213,7 @@ fn load_annotations(root: &Path, diagnostics: &mut Diagnostics) -> (Vec<Annotati
 /// The resolve stage: anchors every annotation and resolves the briefing's citations.
 pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
     let mut found = Vec::new();
-    let resolved = resolve::resolve(
+    let mut resolved = resolve::resolve(
         site.annotations.clone(),
         &site.unloaded,
         &site.sources,
@@ -214,6 +221,7 @@ pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
         &mut found,
     );
     diagnostics.extend(found);
+    resolved.series = series::resolve(site, &resolved, diagnostics);
     if !diagnostics.fails(false) {
         diagnostics.extend(resolve::review(&resolved, &site.sources));
     }
@@ -263,7 +271,11 @@ fn publishable_name(file: &Path) -> bool {
 }
 
 /// The `.md` files of `root/dir` (not of its sub-folders), relative to `root`, sorted.
-fn markdown_files(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
+pub(crate) fn markdown_files(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Vec<PathBuf> {
     let mut problems = Vec::new();
     let files = walk::files_under(
         root,
@@ -403,7 +415,7 @@ pub fn render(
         .unwrap_or(&site.briefing.meta.title);
     let base = base_context(site, title, &sources);
     // The briefing's body appears on index.html and on print.html: rendered once.
-    let briefing_html = annotations::briefing_html(resolved, &site.sources);
+    let briefing_html = annotations::briefing_html(&resolved.briefing, resolved, &site.sources, "");
     let mut jobs: Vec<Page> = vec![
         Page::Briefing,
         Page::NotFound,
@@ -411,6 +423,7 @@ pub fn render(
         Page::Print,
     ];
     jobs.extend((0..site.sources.len()).map(Page::Source));
+    jobs.extend((0..site.series.len()).map(Page::Series));
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
         .par_iter()
         .map(|page| page.render(site, resolved, &briefing_html, &theme, &base, &sources))
@@ -434,7 +447,7 @@ pub fn render(
     );
     files.insert(
         "assets/search-index.js".to_string(),
-        scripts::search_index(&site.briefing, &site.sources, resolved).into_bytes(),
+        scripts::search_index(&search_pages(site), &site.sources, resolved).into_bytes(),
     );
     let title = site
         .config
@@ -451,6 +464,9 @@ pub fn render(
         )
         .into_bytes(),
     );
+    if let Some(feed) = feed::atom(site, resolved, diagnostics) {
+        files.insert(feed::PATH.to_string(), feed.into_bytes());
+    }
     if let Some(base) = &site.config.base_url {
         files.insert(
             "sitemap.xml".to_string(),
@@ -492,6 +508,8 @@ fn base_context(site: &Site, title: &str, sources: &[SourceContext<'_>]) -> Cont
         },
     );
     context.insert("sources", sources);
+    context.insert("series", &series::entries(site));
+    context.insert("feed", &feed::published(site));
     context.insert("briefing", &site.briefing.meta);
     context.insert(
         "build",
@@ -505,6 +523,8 @@ fn base_context(site: &Site, title: &str, sources: &[SourceContext<'_>]) -> Cont
 enum Page {
     Briefing,
     Source(usize),
+    /// A briefing of the series, by its index in `Site::series`.
+    Series(usize),
     NotFound,
     Annotations,
     Print,
@@ -548,6 +568,16 @@ impl Page {
                     annotations::Placement::SOURCE_PAGE,
                 );
                 context.insert("source", &sources[index]);
+                let cited: HashSet<&str> = resolved
+                    .annotations
+                    .iter()
+                    .filter(|a| a.passages.iter().any(|p| p.source == index))
+                    .map(|a| a.annotation.id.as_str())
+                    .collect();
+                context.insert(
+                    "cited_in",
+                    &series::citing_briefings(site, resolved, &cited),
+                );
                 let page = PageContext {
                     kind: "source",
                     title: &source.meta.title,
@@ -563,6 +593,25 @@ impl Page {
                     page,
                     html,
                 )
+            }
+            Page::Series(index) => {
+                let entry = &site.series[index];
+                let html = annotations::briefing_html(
+                    &resolved.series[index].events,
+                    resolved,
+                    &site.sources,
+                    "../",
+                );
+                context.insert("briefing", &entry.briefing.meta);
+                let page = PageContext {
+                    kind: "series-briefing",
+                    title: &entry.briefing.meta.title,
+                    path: &entry.href,
+                    language,
+                    description: entry.briefing.meta.description.as_deref(),
+                    canonical: canonical(site, &entry.href),
+                };
+                ("briefing.html", entry.href.clone(), "../", page, html)
             }
             Page::NotFound => {
                 let page = PageContext {
@@ -610,6 +659,19 @@ impl Page {
             }
             Page::Annotations => {
                 context.insert("annotations", &annotations::views(resolved, &site.sources));
+                let cited_in: BTreeMap<&str, Vec<series::SeriesEntry<'_>>> = resolved
+                    .annotations
+                    .iter()
+                    .map(|a| {
+                        let id = a.annotation.id.as_str();
+                        (
+                            id,
+                            series::citing_briefings(site, resolved, &HashSet::from([id])),
+                        )
+                    })
+                    .filter(|(_, briefings)| !briefings.is_empty())
+                    .collect();
+                context.insert("cited_in", &cited_in);
                 let page = PageContext {
                     kind: "annotations",
                     title: "Annotations",
@@ -633,6 +695,17 @@ impl Page {
         let html = theme.render(template, &context)?;
         Ok((path, html.into_bytes()))
     }
+}
+
+/// The briefings search covers, by page: the home briefing, then the series.
+fn search_pages(site: &Site) -> Vec<(String, &Briefing)> {
+    std::iter::once(("index.html".to_string(), &site.briefing))
+        .chain(
+            site.series
+                .iter()
+                .map(|entry| (entry.href.clone(), &entry.briefing)),
+        )
+        .collect()
 }
 
 fn canonical(site: &Site, path: &str) -> Option<String> {

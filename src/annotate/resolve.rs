@@ -62,6 +62,8 @@ pub struct Resolved {
     pub annotations: Vec<Anchored>,
     /// The briefing's events with citations turned into links.
     pub briefing: Vec<Event<'static>>,
+    /// The series' briefings (`content/briefings/`), in the order of `Site::series`.
+    pub series: Vec<crate::series::CitedBriefing>,
 }
 
 /// Anchors `annotations` in `sources` and resolves the briefing's citations.
@@ -171,6 +173,7 @@ pub fn resolve(
     Resolved {
         annotations: anchored,
         briefing: resolution.events.into_iter().map(|(e, _)| e).collect(),
+        series: Vec::new(),
     }
 }
 

@@ -162,16 +162,22 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
-/// The briefing's body: citations as links, and after the block of the first citation of an
-/// annotation with several sources, how each source words it.
-pub fn briefing_html(resolved: &Resolved, sources: &[Source]) -> String {
-    let mut out: Vec<Event<'static>> = Vec::with_capacity(resolved.briefing.len());
+/// A briefing's body (`events`, resolved, on a page `root` away from the site root):
+/// citations as links, and after the block of the first citation of an annotation with
+/// several sources, how each source words it.
+pub fn briefing_html(
+    events: &[Event<'static>],
+    resolved: &Resolved,
+    sources: &[Source],
+    root: &str,
+) -> String {
+    let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
     let mut pending: Vec<String> = Vec::new();
-    for event in &resolved.briefing {
+    for event in events {
         if let Event::InlineHtml(html) = event
             && let Some(anchored) = first_citation_of_corroborated(html, resolved)
         {
-            pending.push(corroboration_aside(anchored, sources));
+            pending.push(corroboration_aside(anchored, sources, root));
         }
         let ends_block = matches!(
             event,
@@ -202,8 +208,8 @@ fn first_citation_of_corroborated<'a>(html: &str, resolved: &'a Resolved) -> Opt
         .find(|a| html.contains(&format!(" id=\"cite-{}-1\"", a.annotation.id)))
 }
 
-fn corroboration_aside(anchored: &Anchored, sources: &[Source]) -> String {
-    let wordings = wordings(anchored, sources, "");
+fn corroboration_aside(anchored: &Anchored, sources: &[Source], root: &str) -> String {
+    let wordings = wordings(anchored, sources, root);
     let items: String = wordings
         .iter()
         .map(|w| {

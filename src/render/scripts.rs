@@ -45,15 +45,23 @@ struct Entry {
     text: String,
 }
 
-/// `assets/search-index.js`: the briefing, the sources and the annotations, as plain text.
-pub fn search_index(briefing: &Briefing, sources: &[Source], resolved: &Resolved) -> String {
+/// `assets/search-index.js`: the briefings (each with its page), the sources and the
+/// annotations, as plain text.
+pub fn search_index(
+    briefings: &[(String, &Briefing)],
+    sources: &[Source],
+    resolved: &Resolved,
+) -> String {
     let squash = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut entries = vec![Entry {
-        title: briefing.meta.title.clone(),
-        href: "index.html".to_string(),
-        kind: "briefing",
-        text: squash(&briefing.body.text.text),
-    }];
+    let mut entries: Vec<Entry> = briefings
+        .iter()
+        .map(|(href, briefing)| Entry {
+            title: briefing.meta.title.clone(),
+            href: href.clone(),
+            kind: "briefing",
+            text: squash(&briefing.body.text.text),
+        })
+        .collect();
     entries.extend(sources.iter().map(|source| Entry {
         title: source.meta.title.clone(),
         href: format!("sources/{}.html", source.slug),

@@ -24,6 +24,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/index.html"),
     ),
     (
+        "briefing.html",
+        include_str!("../../themes/default/templates/briefing.html"),
+    ),
+    (
         "source.html",
         include_str!("../../themes/default/templates/source.html"),
     ),

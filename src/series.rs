@@ -1,0 +1,191 @@
+//! A series of briefings: `content/briefings/<slug>.md`, beside the home briefing
+//! (`content/index.md`), sharing its sources and annotations.
+//!
+//! Loading reads and checks each file like the home briefing, and requires a `date` (the
+//! home list and the feed are in date order). Resolving turns each briefing's citations into
+//! links from `briefings/<slug>.html`, one folder down. The rest of the site only reads what
+//! this module returns: the pages, the home list, the "cited in" lists and the feed.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use pulldown_cmark::Event;
+use serde::Serialize;
+
+use crate::annotate::citation::{self, Citing};
+use crate::annotate::resolve::{self, Resolved};
+use crate::content::{self, Briefing, Date, is_slug};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::site::{self, Site};
+
+/// The folder of the series, relative to the site root.
+pub const FOLDER: &str = "content/briefings";
+
+/// One briefing of the series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesBriefing {
+    /// The file name without `.md`.
+    pub slug: String,
+    /// Its page relative to the site root: `briefings/<slug>.html`.
+    pub href: String,
+    /// Its date, required in the series.
+    pub date: Date,
+    /// The parsed file.
+    pub briefing: Briefing,
+}
+
+/// A series briefing with its citations resolved.
+#[derive(Debug, Clone, Default)]
+pub struct CitedBriefing {
+    /// The body's events, citations turned into links from one folder down.
+    pub events: Vec<Event<'static>>,
+    /// How many times it cites each annotation, by id.
+    pub counts: BTreeMap<String, usize>,
+}
+
+/// Reads `content/briefings/*.md`, newest first (then by slug, for a stable order).
+pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Vec<SeriesBriefing> {
+    let mut series = Vec::new();
+    for file in site::markdown_files(root, Path::new(FOLDER), diagnostics) {
+        let text = match site::read_text(root, &file) {
+            Ok(text) => text,
+            Err(problem) => {
+                diagnostics.push(problem);
+                continue;
+            }
+        };
+        let briefing = match content::parse_briefing(&file, text) {
+            Ok(briefing) => briefing,
+            Err(problems) => {
+                diagnostics.extend(problems);
+                continue;
+            }
+        };
+        let slug = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !is_slug(&slug) {
+            diagnostics.push(
+                Diagnostic::error("E012", format!("`{slug}` is not a usable briefing name"))
+                    .at(Location::file_start(&file))
+                    .help("name briefing files with lowercase letters, digits and dashes, like `2025-01-23-stargate.md`"),
+            );
+            continue;
+        }
+        let Some(date) = briefing.meta.date else {
+            diagnostics.push(
+                Diagnostic::error("E004", "a briefing of the series needs a `date`")
+                    .at(Location::from_range(&file, &briefing.markdown.text, 0..3))
+                    .label("this front matter has no `date:`")
+                    .help("add `date: YYYY-MM-DD`: the home page and the feed list briefings newest first"),
+            );
+            continue;
+        };
+        series.push(SeriesBriefing {
+            href: format!("briefings/{slug}.html"),
+            slug,
+            date,
+            briefing,
+        });
+    }
+    series.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    series
+}
+
+/// Resolves the citations of every series briefing against the anchored annotations. An id
+/// that exists but did not anchor has its own error already, so citing it is not another.
+pub fn resolve(
+    site: &Site,
+    resolved: &Resolved,
+    diagnostics: &mut Diagnostics,
+) -> Vec<CitedBriefing> {
+    let citables = resolve::citables(&resolved.annotations, &site.sources);
+    let anchored: HashSet<&str> = resolved
+        .annotations
+        .iter()
+        .map(|a| a.annotation.id.as_str())
+        .collect();
+    let unanchored: HashSet<String> = site
+        .annotations
+        .iter()
+        .map(|a| a.id.clone())
+        .filter(|id| !anchored.contains(id.as_str()))
+        .collect();
+    site.series
+        .iter()
+        .map(|entry| {
+            let citing = Citing {
+                file: &entry.briefing.markdown,
+                root: "../",
+                briefing: true,
+                unanchored: &unanchored,
+            };
+            let resolution =
+                citation::resolve(entry.briefing.body.events.clone(), &citables, &citing);
+            diagnostics.extend(resolution.diagnostics);
+            CitedBriefing {
+                events: resolution.events.into_iter().map(|(e, _)| e).collect(),
+                counts: resolution.counts,
+            }
+        })
+        .collect()
+}
+
+/// What templates receive about a briefing of the series.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesEntry<'a> {
+    /// `briefings/<slug>.html`, relative to the site root.
+    pub href: String,
+    /// The slug.
+    pub slug: &'a str,
+    /// The front matter.
+    #[serde(flatten)]
+    pub meta: &'a content::BriefingMeta,
+}
+
+/// The series as templates list it, newest first.
+pub fn entries(site: &Site) -> Vec<SeriesEntry<'_>> {
+    site.series
+        .iter()
+        .map(|entry| SeriesEntry {
+            href: entry.href.clone(),
+            slug: &entry.slug,
+            meta: &entry.briefing.meta,
+        })
+        .collect()
+}
+
+/// The briefings that cite annotation `id`: the home briefing (when the series is not empty:
+/// alone it is "the briefing") and each of the series, as entries for templates.
+pub fn citing_briefings<'a>(
+    site: &'a Site,
+    resolved: &Resolved,
+    ids: &HashSet<&str>,
+) -> Vec<SeriesEntry<'a>> {
+    let mut found = Vec::new();
+    if site.series.is_empty() {
+        return found;
+    }
+    let home_cites = resolved
+        .annotations
+        .iter()
+        .any(|a| a.citations > 0 && ids.contains(a.annotation.id.as_str()));
+    if home_cites {
+        found.push(SeriesEntry {
+            href: "index.html".to_string(),
+            slug: "index",
+            meta: &site.briefing.meta,
+        });
+    }
+    for (entry, resolution) in site.series.iter().zip(&resolved.series) {
+        if resolution.counts.keys().any(|id| ids.contains(id.as_str())) {
+            found.push(SeriesEntry {
+                href: entry.href.clone(),
+                slug: &entry.slug,
+                meta: &entry.briefing.meta,
+            });
+        }
+    }
+    found
+}
