@@ -70,6 +70,18 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Start a new briefing site: content with a worked example, a .gitignore and a Pages workflow.
+    Init {
+        /// The folder to create or fill.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Leave out the example source, annotation and citation.
+        #[arg(long)]
+        bare: bool,
+        /// Write into a folder that is not empty (overwrites only the files init writes).
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the JSON Schema of annotation files (and front matter, under $defs).
     Schema,
     /// Explain an error code (E101, W201...) and how to fix it.
@@ -222,6 +234,28 @@ pub fn main() -> ExitCode {
                 print_out(&text, ExitCode::SUCCESS)
             }
             Err(problems) => report(&problems),
+        },
+        Command::Init { dir, bare, force } => match crate::init::init(&dir, bare, force) {
+            Ok(files) => {
+                let created: String = files
+                    .iter()
+                    .map(|file| format!("created {}\n", dir.join(file).display()))
+                    .collect();
+                print_out(
+                    &(created + &crate::init::next_steps(&dir)),
+                    ExitCode::SUCCESS,
+                )
+            }
+            Err(error) => {
+                let help = match error {
+                    crate::init::InitError::NotEmpty(_) => {
+                        "help: pick an empty or new folder, or pass `--force` to write the new site's files there (other files stay)\n"
+                    }
+                    _ => "",
+                };
+                console::err(&format!("error: {error}\n{help}"));
+                ExitCode::FAILURE
+            }
         },
         Command::Schema => print_out(&crate::schema::annotations_schema(), ExitCode::SUCCESS),
         Command::Explain { code } => match crate::explain::explain(&code) {

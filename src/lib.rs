@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod explain;
 pub mod feed;
 pub mod import;
+pub mod init;
 pub mod output;
 pub mod render;
 pub mod scaffold;
@@ -24,5 +25,6 @@ pub mod serve;
 pub mod site;
 #[cfg(test)]
 mod testing;
+pub mod timeline;
 pub mod walk;
 pub mod yaml;

@@ -21,6 +21,7 @@ use crate::output::{self, SiteFiles};
 use crate::render::theme::Theme;
 use crate::render::{annotations, chart, scripts};
 use crate::series::{self, SeriesBriefing};
+use crate::timeline;
 use crate::walk;
 
 /// What the command line asks of a build.
@@ -549,6 +550,15 @@ impl Page {
                 let key_figures = annotations::key_figures(resolved, &site.sources);
                 context.insert("key_figures_chart", &chart::key_figures_chart(&key_figures));
                 context.insert("key_figures", &key_figures);
+                context.insert(
+                    "timeline",
+                    &timeline::events(resolved, &site.sources, |id| {
+                        resolved
+                            .annotations
+                            .iter()
+                            .any(|a| a.citations > 0 && a.annotation.id == id)
+                    }),
+                );
                 let page = PageContext {
                     kind: "briefing",
                     title: &meta.title,
@@ -603,6 +613,11 @@ impl Page {
                     "../",
                 );
                 context.insert("briefing", &entry.briefing.meta);
+                let counts = &resolved.series[index].counts;
+                context.insert(
+                    "timeline",
+                    &timeline::events(resolved, &site.sources, |id| counts.contains_key(id)),
+                );
                 let page = PageContext {
                     kind: "series-briefing",
                     title: &entry.briefing.meta.title,

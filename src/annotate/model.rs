@@ -94,6 +94,11 @@ pub(crate) struct AnnotationEntry {
     /// The quote runs on across a paragraph break on purpose (otherwise `brief check` warns).
     #[serde(default)]
     across_paragraphs: bool,
+    /// The day, month or year of the event it states: YYYY-MM-DD, YYYY-MM or YYYY.
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}(-\d{2}(-\d{2})?)?$"))]
+    date: Option<Spanned<String>>,
+    /// The source's own words for that date ("the Friday before the inauguration").
+    date_text: Option<String>,
 }
 
 /// An annotation file: one annotation or a list of them. Only its schema is used: parsing
@@ -146,6 +151,10 @@ pub struct Annotation {
     pub note: Option<String>,
     /// Whether a quote may run across a paragraph break.
     pub across_paragraphs: bool,
+    /// The date of the event it states, as precise as the source gives it.
+    pub date: Option<crate::timeline::EventDate>,
+    /// The source's own words for that date.
+    pub date_text: Option<String>,
     /// Where the id is written.
     pub at: Location,
     /// Where `value` is written, for figure mismatches.
@@ -448,8 +457,22 @@ fn check_entry(
                 .help("add `value:` with the number the quote states, like `value: 500e9` for \"$500 billion\""),
         );
     }
+    let date = entry.date.as_ref().and_then(|date| {
+        crate::timeline::EventDate::parse(&date.value)
+            .map_err(|message| {
+                problems.push(
+                    Diagnostic::error("E005", format!("invalid date: {message}"))
+                        .at(locate(&date.referenced))
+                        .label("not a real date")
+                        .help("write the day, month or year of the event: 2025-01-21, 2025-01 or 2015"),
+                );
+            })
+            .ok()
+    });
     if problems.is_empty() {
         Ok(Annotation {
+            date,
+            date_text: entry.date_text,
             id: entry.id.value,
             kind,
             targets,

@@ -368,7 +368,8 @@ pub fn key_figures(resolved: &Resolved, sources: &[Source]) -> Vec<KeyFigure> {
         .collect()
 }
 
-fn label(anchored: &Anchored) -> String {
+/// How an annotation is named in lists: its `label`, else the first line of its note, or its quote.
+pub(crate) fn label(anchored: &Anchored) -> String {
     if let Some(label) = &anchored.annotation.label {
         return label.clone();
     }

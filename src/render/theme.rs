@@ -28,6 +28,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/briefing.html"),
     ),
     (
+        "timeline.html",
+        include_str!("../../themes/default/templates/timeline.html"),
+    ),
+    (
         "source.html",
         include_str!("../../themes/default/templates/source.html"),
     ),

@@ -9,6 +9,7 @@ mod errors;
 mod import;
 mod pipes;
 mod reader_text;
+mod series;
 #[cfg(feature = "serve")]
 mod serve;
 mod snapshots;

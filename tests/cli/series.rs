@@ -1,0 +1,327 @@
+//! `brief init`, a series of briefings in `content/briefings/`, and the Atom feed.
+
+use std::process::Command;
+
+use crate::util::{Run, Site, select, text_of};
+
+/// Runs `brief ARGS` with no `--root` (for `init`).
+fn brief(args: &[&str]) -> Run {
+    Run(Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("brief runs"))
+}
+
+#[test]
+fn init_makes_a_site_that_builds_and_checks_clean_at_once() {
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let site = dir.path().join("news");
+    let run = brief(&["init", site.to_str().expect("utf-8 path")]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    for file in [
+        "content/index.md",
+        "content/site.yaml",
+        "content/sources/example-gazette.md",
+        "content/annotations/example.yaml",
+        ".gitignore",
+        ".github/workflows/pages.yml",
+    ] {
+        assert!(site.join(file).is_file(), "init writes {file}");
+    }
+    let next: Vec<&str> = run
+        .stdout()
+        .lines()
+        .skip_while(|l| *l != "next:")
+        .skip(1)
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(next.len(), 3, "three next commands: {}", run.stdout());
+    assert!(next[0].starts_with("cd "), "{next:?}");
+    let root = site.to_str().expect("utf-8 path");
+    let check = brief(&["check", "--deny-warnings", "--root", root]);
+    assert_eq!(check.code(), 0, "{}", check.stderr());
+    assert!(
+        check.stdout().contains("1 annotations, 0 warnings"),
+        "{}",
+        check.stdout()
+    );
+    let build = brief(&["build", "--deny-warnings", "--root", root]);
+    assert_eq!(build.code(), 0, "{}", build.stderr());
+    let index = std::fs::read_to_string(site.join("public/index.html")).expect("built");
+    let page = scraper::Html::parse_document(&index);
+    let cites = select(&page, "a.cite");
+    assert_eq!(cites.len(), 1, "the example cites one annotation");
+    assert_eq!(
+        cites[0].value().attr("href"),
+        Some("sources/example-gazette.html#ann-bridge-cost")
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join(".gitignore")).expect("written"),
+        "public/\n"
+    );
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty_unless_forced() {
+    let site = Site::empty().file("notes.txt", "mine");
+    let root = site.root().to_str().expect("utf-8 path");
+    let run = brief(&["init", root]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("is not empty"), "{}", run.stderr());
+    assert!(run.stderr().contains("--force"), "{}", run.stderr());
+    assert!(!site.root().join("content").exists(), "nothing written");
+    let forced = brief(&["init", "--force", root]);
+    assert_eq!(forced.code(), 0, "{}", forced.stderr());
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("notes.txt")).expect("kept"),
+        "mine"
+    );
+}
+
+#[test]
+fn init_bare_leaves_out_the_example_and_still_checks_clean() {
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let root = dir.path().to_str().expect("utf-8 path");
+    assert_eq!(brief(&["init", "--bare", root]).code(), 0);
+    assert!(
+        !dir.path()
+            .join("content/sources/example-gazette.md")
+            .exists()
+    );
+    assert!(!dir.path().join("content/annotations/example.yaml").exists());
+    let check = brief(&["check", "--deny-warnings", "--root", root]);
+    assert_eq!(check.code(), 0, "{}", check.stderr());
+}
+
+const SOURCE_A: &str = "---\ntitle: Source A\noutlet: Daily A\ndate: 2025-01-22\n---\n\nThe port will cost $500 billion over four years, the mayor said.\n";
+const SOURCE_B: &str = "---\ntitle: Source B\noutlet: Weekly B\ndate: 2025-01-23\n---\n\n\"We are good for it,\" the mayor told reporters.\n";
+const ANNOTATIONS: &str = "- id: cost\n  kind: figure\n  value: 500e9\n  unit: USD\n  source: a\n  quote: $500 billion\n- id: good\n  kind: quote\n  speaker: The mayor\n  source: b\n  quote: We are good for it\n";
+
+/// Three briefings on two shared sources; the files' names are not in date order.
+fn series_site() -> Site {
+    Site::empty()
+        .file("content/index.md", "---\ntitle: The desk\n---\n\nOur daily briefings on the port.\n")
+        .file("content/sources/a.md", SOURCE_A)
+        .file("content/sources/b.md", SOURCE_B)
+        .file("content/annotations/a.yaml", ANNOTATIONS)
+        .file(
+            "content/briefings/cost.md",
+            "---\ntitle: First day\ndate: 2025-01-22\nauthor: Ann Reporter\ndescription: What it costs.\n---\n\nIt costs [$500 billion](@cost).\n",
+        )
+        .file(
+            "content/briefings/answer.md",
+            "---\ntitle: Third day\ndate: 2025-01-24\n---\n\nBoth: [](@good), and [$500 billion](@cost).\n",
+        )
+        .file(
+            "content/briefings/mayor.md",
+            "---\ntitle: Second day & more\ndate: 2025-01-23\n---\n\nThe mayor: [](@good).\n",
+        )
+}
+
+#[test]
+fn three_briefings_get_pages_a_home_list_newest_first_and_cited_in_lists() {
+    let site = series_site().file(
+        "content/site.yaml",
+        "title: Port desk\nbase_url: https://news.example.org/port/\n",
+    );
+    site.build();
+    for slug in ["cost", "answer", "mayor"] {
+        let page = site.page(&format!("briefings/{slug}.html"));
+        let cites = select(&page, "a.cite");
+        assert!(!cites.is_empty(), "{slug} has its citations");
+        for cite in cites {
+            let href = cite.value().attr("href").expect("href");
+            assert!(href.starts_with("../sources/"), "{slug}: {href}");
+        }
+    }
+    assert_eq!(
+        text_of(&site.page("briefings/cost.html"), "h1"),
+        "First day"
+    );
+    let home = site.page("index.html");
+    let listed: Vec<String> = select(&home, ".series-list li a")
+        .iter()
+        .map(|a| a.value().attr("href").expect("href").to_string())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "briefings/answer.html",
+            "briefings/mayor.html",
+            "briefings/cost.html"
+        ],
+        "newest first"
+    );
+    assert!(
+        text_of(&home, ".briefing h1").contains("The desk"),
+        "index.md above the list"
+    );
+    let cited_in = |source: &str| -> Vec<String> {
+        select(
+            &site.page(&format!("sources/{source}.html")),
+            ".cited-in li a",
+        )
+        .iter()
+        .map(|a| a.value().attr("href").expect("href").to_string())
+        .collect()
+    };
+    assert_eq!(
+        cited_in("a"),
+        ["../briefings/answer.html", "../briefings/cost.html"]
+    );
+    assert_eq!(
+        cited_in("b"),
+        ["../briefings/answer.html", "../briefings/mayor.html"]
+    );
+    let annotations = site.page("annotations.html");
+    let good: Vec<String> = select(&annotations, "#good .ann-meta a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(good, ["briefings/answer.html", "briefings/mayor.html"]);
+    let search = std::fs::read_to_string(site.root().join("public/assets/search-index.js"))
+        .expect("search index");
+    for slug in ["cost", "answer", "mayor"] {
+        assert!(
+            search.contains(&format!("\"briefings/{slug}.html\"")),
+            "search covers {slug}"
+        );
+    }
+}
+
+#[test]
+fn the_feed_has_the_required_atom_elements_and_only_absolute_links() {
+    let site = series_site().file(
+        "content/site.yaml",
+        "title: Port desk\nbase_url: https://news.example.org/port/\n",
+    );
+    site.build();
+    let xml = std::fs::read_to_string(site.root().join("public/feed.xml")).expect("feed.xml");
+    let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let atom = "http://www.w3.org/2005/Atom";
+    let feed = document.root_element();
+    assert_eq!(feed.tag_name().namespace(), Some(atom));
+    assert_eq!(feed.tag_name().name(), "feed");
+    let child = |node: roxmltree::Node<'_, '_>, name: &str| {
+        node.children()
+            .find(|c| c.tag_name().name() == name && c.tag_name().namespace() == Some(atom))
+    };
+    let text = |node: roxmltree::Node<'_, '_>, name: &str| {
+        child(node, name)
+            .and_then(|c| c.text())
+            .unwrap_or_else(|| panic!("<{name}> in <{}>", node.tag_name().name()))
+            .to_string()
+    };
+    // RFC 4287, 4.1.1: a feed has id, title, updated, an author (or every entry has one),
+    // and should have a link rel="self".
+    assert_eq!(text(feed, "id"), "https://news.example.org/port/feed.xml");
+    assert_eq!(text(feed, "title"), "Port desk");
+    assert_eq!(text(feed, "updated"), "2025-01-24T00:00:00Z");
+    assert!(
+        child(feed, "author")
+            .and_then(|a| child(a, "name"))
+            .is_some()
+    );
+    let links: Vec<roxmltree::Node<'_, '_>> = document
+        .descendants()
+        .filter(|n| n.tag_name().name() == "link")
+        .collect();
+    assert!(links.iter().any(|l| l.parent() == Some(feed)
+        && l.attribute("rel") == Some("self")
+        && l.attribute("href") == Some("https://news.example.org/port/feed.xml")));
+    for link in &links {
+        let href = link.attribute("href").expect("a link has href");
+        assert!(
+            href.starts_with("https://news.example.org/port/"),
+            "absolute: {href}"
+        );
+    }
+    // RFC 4287, 4.1.2: each entry has id, title, updated and a link rel="alternate".
+    let entries: Vec<roxmltree::Node<'_, '_>> = feed
+        .children()
+        .filter(|c| c.tag_name().name() == "entry")
+        .collect();
+    let titles: Vec<String> = entries.iter().map(|e| text(*e, "title")).collect();
+    assert_eq!(titles, ["Third day", "Second day & more", "First day"]);
+    for entry in &entries {
+        assert!(text(*entry, "id").starts_with("https://news.example.org/port/briefings/"));
+        assert!(text(*entry, "updated").ends_with("T00:00:00Z"));
+        let alternate = child(*entry, "link").expect("an entry link");
+        assert_eq!(alternate.attribute("rel"), Some("alternate"));
+        let content = child(*entry, "content").expect("the full text");
+        assert_eq!(content.attribute("type"), Some("html"));
+        let base = content
+            .attribute(("http://www.w3.org/XML/1998/namespace", "base"))
+            .expect("xml:base for the body's relative links");
+        assert_eq!(base, text(*entry, "id"));
+        assert!(
+            content.text().unwrap_or("").contains("class=\"cite"),
+            "citations kept"
+        );
+    }
+    let first = entries[2];
+    assert_eq!(text(first, "summary"), "What it costs.");
+    assert_eq!(
+        child(first, "author")
+            .and_then(|a| child(a, "name"))
+            .and_then(|n| n.text()),
+        Some("Ann Reporter")
+    );
+    let home = site.page("index.html");
+    assert_eq!(
+        select(&home, "link[rel=alternate][type='application/atom+xml']")[0]
+            .value()
+            .attr("href"),
+        Some("feed.xml")
+    );
+}
+
+#[test]
+fn a_series_without_base_url_builds_without_feed_and_warns_why() {
+    let site = series_site();
+    let run = site.build();
+    assert!(run.stderr().contains("warning[W301]"), "{}", run.stderr());
+    assert!(!site.root().join("public/feed.xml").exists());
+    assert_eq!(site.brief(&["check", "--deny-warnings"]).code(), 1);
+}
+
+#[test]
+fn a_site_with_only_index_md_has_no_series_feed_or_warning() {
+    let site = Site::minimal();
+    let run = site.build();
+    assert!(!run.stderr().contains("W301"), "{}", run.stderr());
+    let before = site.snapshot();
+    assert!(
+        before
+            .iter()
+            .all(|(path, _)| !path.starts_with("briefings") && path.as_os_str() != "feed.xml")
+    );
+    // An empty content/briefings/ changes nothing, byte for byte.
+    std::fs::create_dir_all(site.root().join("content/briefings")).expect("mkdir");
+    site.build();
+    assert_eq!(site.snapshot(), before);
+}
+
+#[test]
+fn a_series_briefing_without_date_is_a_located_error() {
+    let site = Site::minimal().file(
+        "content/briefings/undated.md",
+        "---\ntitle: No date\n---\n\nText.\n",
+    );
+    let run = site.brief(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr()
+            .contains("error[E004]: a briefing of the series needs a `date`"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("content/briefings/undated.md:1:1"),
+        "{}",
+        run.stderr()
+    );
+}
