@@ -631,3 +631,56 @@ fn the_nu_html_checker_finds_no_error_on_any_page() {
     );
     println!("Nu HTML Checker: no error on {} pages", site.pages().len());
 }
+
+#[test]
+fn a_site_made_by_init_reads_from_file() {
+    let Some(browser) = browser_or_skip("a_site_made_by_init_reads_from_file") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let root = dir.path().join("news");
+    let brief = |args: &[&std::ffi::OsStr]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("brief runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    brief(&["init".as_ref(), root.as_os_str()]);
+    brief(&["build".as_ref(), "--root".as_ref(), root.as_os_str()]);
+    let public = root.join("public");
+    let base = format!(
+        "file://{}/",
+        public.display().to_string().replace(' ', "%20")
+    );
+    let driver = Driver::start(&browser);
+    let session = driver.session(&browser, &[]);
+    session.goto(&format!("{base}index.html"));
+    let cites = citations(&session);
+    assert_eq!(
+        cites.len(),
+        1,
+        "the example cites one annotation: {cites:?}"
+    );
+    let (href, ann, _) = &cites[0];
+    session.goto(href);
+    let reached = target(&session);
+    assert_eq!(reached["tag"], json!("mark"), "{reached}");
+    assert_eq!(reached["ann"].as_str(), Some(ann.as_str()));
+    assert_eq!(reached["shown"], json!(true));
+    for page in [
+        "index.html",
+        "sources/example-gazette.html",
+        "annotations.html",
+        "print.html",
+    ] {
+        session.goto(&format!("{base}{page}"));
+    }
+    let found = problems(&session, &base);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -1,4 +1,4 @@
-//! `brief init`, a series of briefings in `content/briefings/`, and the Atom feed.
+//! `brief init`, a series of briefings in `content/briefings/`, the Atom feed, and timelines.
 
 use std::process::Command;
 
@@ -323,5 +323,114 @@ fn a_series_briefing_without_date_is_a_located_error() {
         run.stderr().contains("content/briefings/undated.md:1:1"),
         "{}",
         run.stderr()
+    );
+}
+
+#[test]
+fn the_default_briefing_shows_its_timeline_each_event_linked_to_its_passage() {
+    let out = tempfile::tempdir().expect("a temp folder");
+    let public = out.path().join("public");
+    let run = brief(&[
+        "build",
+        "--root",
+        env!("CARGO_MANIFEST_DIR"),
+        "--output",
+        public.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let read = |path: &str| {
+        scraper::Html::parse_document(
+            &std::fs::read_to_string(public.join(path)).expect("a built page"),
+        )
+    };
+    let home = read("index.html");
+    let events = select(&home, ".timeline li");
+    let dates: Vec<&str> = events
+        .iter()
+        .map(|li| {
+            select_in(li, "time")
+                .value()
+                .attr("datetime")
+                .expect("datetime")
+        })
+        .collect();
+    assert_eq!(dates, ["2015", "2017", "2025-01-17", "2025-01-21"]);
+    assert!(
+        events[0]
+            .text()
+            .collect::<String>()
+            .contains("only the year"),
+        "a partial date is shown as such"
+    );
+    for li in &events {
+        let href = select_in(li, "a").value().attr("href").expect("href");
+        let (page, id) = href.split_once('#').expect("a passage link");
+        assert!(page.starts_with("sources/"), "{href}");
+        assert_eq!(
+            select(&read(page), &format!("mark#{id}")).len(),
+            1,
+            "{href} reaches its passage"
+        );
+    }
+}
+
+fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> scraper::ElementRef<'a> {
+    element
+        .select(&scraper::Selector::parse(css).expect("a selector"))
+        .next()
+        .unwrap_or_else(|| panic!("{css} inside {}", element.html()))
+}
+
+#[test]
+fn a_timeline_is_in_date_order_and_an_impossible_date_is_located() {
+    let site = Site::empty()
+        .file(
+            "content/index.md",
+            "---\ntitle: B\n---\n\n[](@good), then [$500 billion](@cost).\n",
+        )
+        .file("content/sources/a.md", SOURCE_A)
+        .file("content/sources/b.md", SOURCE_B)
+        .file(
+            "content/annotations/a.yaml",
+            ANNOTATIONS.replace(
+                "  quote: $500 billion\n",
+                "  quote: $500 billion\n  date: 2025-01\n",
+            ) + "  date: 2025-01-21\n  date_text: Tuesday\n",
+        );
+    site.build();
+    let home = site.page("index.html");
+    let events: Vec<String> = select(&home, ".timeline li")
+        .iter()
+        .map(|li| li.text().collect())
+        .collect();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(
+        events[0].starts_with("January 2025 (only the month is known)"),
+        "{events:?}"
+    );
+    assert!(
+        events[1].starts_with("21 January 2025 “Tuesday”"),
+        "{events:?}"
+    );
+    let bad = site.file(
+        "content/annotations/a.yaml",
+        ANNOTATIONS.to_string() + "  date: 2025-02-30\n",
+    );
+    let run = bad.brief(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("error[E005]"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("content/annotations/a.yaml:12:9"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn w301_matches_its_snapshot() {
+    let mismatch = crate::snapshots::mismatch("W301-feed-without-base-url", &series_site());
+    assert!(
+        mismatch.is_none(),
+        "run with BRIEF_BLESS=1 after a deliberate change\n{mismatch:?}"
     );
 }

@@ -234,7 +234,7 @@ fn markdown_with_too_many_elements_matches_its_snapshot() {
 
 /// Runs `check --deny-warnings` on `site`, which must fail, and compares its diagnostics with
 /// the snapshot `name` (rewriting it under `BRIEF_BLESS`): the difference, if any.
-fn mismatch(name: &str, site: &Site) -> Option<String> {
+pub fn mismatch(name: &str, site: &Site) -> Option<String> {
     let mut mismatches = Vec::new();
     compare_snapshot(name, &failing_check(name, site), &mut mismatches);
     mismatches.pop()
