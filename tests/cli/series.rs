@@ -35,8 +35,6 @@ fn init_makes_a_site_that_builds_and_checks_clean_at_once() {
         .skip_while(|l| *l != "next:")
         .skip(1)
         .map(str::trim)
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect();
     assert_eq!(next.len(), 3, "three next commands: {}", run.stdout());
     assert!(next[0].starts_with("cd "), "{next:?}");
