@@ -166,7 +166,7 @@ pub fn events(resolved: &Resolved, sources: &[Source], cited: impl Fn(&str) -> b
             Some((date, a.number, event))
         })
         .collect();
-    dated.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    dated.sort_by_key(|a| (a.0, a.1));
     dated.into_iter().map(|(_, _, event)| event).collect()
 }
 

@@ -29,8 +29,8 @@ fn init_makes_a_site_that_builds_and_checks_clean_at_once() {
     ] {
         assert!(site.join(file).is_file(), "init writes {file}");
     }
-    let next: Vec<&str> = run
-        .stdout()
+    let stdout = run.stdout();
+    let next: Vec<&str> = stdout
         .lines()
         .skip_while(|l| *l != "next:")
         .skip(1)
@@ -203,16 +203,18 @@ fn the_feed_has_the_required_atom_elements_and_only_absolute_links() {
     let feed = document.root_element();
     assert_eq!(feed.tag_name().namespace(), Some(atom));
     assert_eq!(feed.tag_name().name(), "feed");
-    let child = |node: roxmltree::Node<'_, '_>, name: &str| {
-        node.children()
-            .find(|c| c.tag_name().name() == name && c.tag_name().namespace() == Some(atom))
-    };
-    let text = |node: roxmltree::Node<'_, '_>, name: &str| {
+    fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+        node.children().find(|c| {
+            c.tag_name().name() == name
+                && c.tag_name().namespace() == Some("http://www.w3.org/2005/Atom")
+        })
+    }
+    fn text(node: roxmltree::Node<'_, '_>, name: &str) -> String {
         child(node, name)
             .and_then(|c| c.text())
             .unwrap_or_else(|| panic!("<{name}> in <{}>", node.tag_name().name()))
             .to_string()
-    };
+    }
     // RFC 4287, 4.1.1: a feed has id, title, updated, an author (or every entry has one),
     // and should have a link rel="self".
     assert_eq!(text(feed, "id"), "https://news.example.org/port/feed.xml");
