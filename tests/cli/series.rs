@@ -42,7 +42,7 @@ fn init_makes_a_site_that_builds_and_checks_clean_at_once() {
     let check = brief(&["check", "--deny-warnings", "--root", root]);
     assert_eq!(check.code(), 0, "{}", check.stderr());
     assert!(
-        check.stdout().contains("1 annotations, 0 warnings"),
+        check.stdout().contains("1 annotation, 0 warnings"),
         "{}",
         check.stdout()
     );
