@@ -328,10 +328,18 @@ fn count_reports(passages: &[Passage], reports: &[usize]) -> (usize, usize) {
 pub fn review(resolved: &Resolved, sources: &[Source]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut annotated: HashSet<&str> = HashSet::new();
+    let cited_in_series: HashSet<&str> = resolved
+        .series
+        .iter()
+        .flat_map(|briefing| briefing.counts.keys().map(String::as_str))
+        .collect();
     for a in &resolved.annotations {
         let annotation = &a.annotation;
         annotated.extend(annotation.targets.iter().map(|t| t.source.as_str()));
-        if a.citations == 0 && !a.cited_in_notes {
+        if a.citations == 0
+            && !a.cited_in_notes
+            && !cited_in_series.contains(annotation.id.as_str())
+        {
             diagnostics.push(
                 Diagnostic::warning("W202", format!("nothing cites `{}`", annotation.id))
                     .at(annotation.at.clone())
