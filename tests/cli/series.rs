@@ -58,7 +58,7 @@ fn init_makes_a_site_that_builds_and_checks_clean_at_once() {
     );
     assert_eq!(
         std::fs::read_to_string(site.join(".gitignore")).expect("written"),
-        "public/\n"
+        "public/\n.public.brief-lock\n.brief-new.lock\n"
     );
 }
 
