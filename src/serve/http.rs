@@ -11,7 +11,7 @@
 //! rebinding).
 
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, Shutdown, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{self, JoinHandle};
@@ -70,28 +70,39 @@ impl Shared {
     }
 }
 
-/// Starts accepting on `listener` in a thread of its own.
+/// Starts accepting on `listener` in a thread of its own; [`wake`] ends it once `stop` is set.
 pub fn spawn(listener: TcpListener, shared: Arc<Shared>) -> io::Result<JoinHandle<()>> {
-    // Non-blocking accept, polled, so the loop notices a stop without a wake-up connection.
-    listener.set_nonblocking(true)?;
     thread::Builder::new()
         .name("brief-serve-accept".into())
         .spawn(move || accept_loop(&listener, &shared))
 }
 
+/// A blocking accept answers a connection the moment it arrives (a polled one made every
+/// request wait for the next tick, ~20 ms); the price is the wake-up connection of [`wake`].
 fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
-    while !shared.stop.load(Ordering::SeqCst) {
-        match listener.accept() {
-            Ok((stream, _)) => start_connection(stream, shared),
-            Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                thread::sleep(Duration::from_millis(20));
-            }
+    for stream in listener.incoming() {
+        if shared.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        match stream {
+            Ok(stream) => start_connection(stream, shared),
             Err(error) => {
                 console::err(&format!("warning: a connection failed: {error}\n"));
                 thread::sleep(Duration::from_millis(20));
             }
         }
     }
+}
+
+/// Unblocks the accept loop of a server listening on `address` after its `stop` was set, by
+/// connecting to it; false when that failed, and the loop may stay blocked.
+pub fn wake(address: SocketAddr) -> bool {
+    let ip = match address.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    TcpStream::connect_timeout(&SocketAddr::new(ip, address.port()), Duration::from_secs(1)).is_ok()
 }
 
 /// Counts a live connection for as long as it lives.

@@ -171,7 +171,10 @@ pub fn serve_until(options: &ServeOptions, stop: &Arc<AtomicBool>) -> Result<(),
         }
     }
     stop.store(true, Ordering::SeqCst);
-    let _ = accept.join();
+    // Joined only once woken: a loop that could not be woken ends with the process.
+    if http::wake(address) {
+        let _ = accept.join();
+    }
     say("stopped");
     Ok(())
 }
