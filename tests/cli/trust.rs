@@ -124,24 +124,32 @@ fn concurrent_builds_end_with_one_complete_site() {
     }
 }
 
-/// A build killed at any moment (Ctrl-C, or worse) leaves the previous site whole; the next
-/// build clears what it left.
+/// A build stopped at any moment, by Ctrl-C (SIGINT) or worse (SIGKILL), leaves the previous
+/// site whole; the next build clears what it left. The delays spread the signal over the
+/// build, from before it reads anything to after it swapped the folders.
 #[test]
-fn killed_build_leaves_the_previous_site_intact() {
+fn interrupted_build_leaves_the_previous_site_intact() {
     let site = Site::minimal();
     site.build();
     let expected = site.snapshot();
-    for _ in 0..15 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
-            .args(["build", "--root"])
-            .arg(site.root())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("brief starts");
-        let _ = child.kill();
-        let _ = child.wait();
-        assert_eq!(site.snapshot(), expected);
+    for signal in ["INT", "KILL"] {
+        for delay in [0, 1, 2, 5, 10, 20, 40, 80, 160] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+                .args(["build", "--root"])
+                .arg(site.root())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("brief starts");
+            std::thread::sleep(std::time::Duration::from_millis(delay));
+            let _ = Command::new("kill")
+                .arg(format!("-{signal}"))
+                .arg(child.id().to_string())
+                .stderr(Stdio::null())
+                .status();
+            let _ = child.wait();
+            assert_eq!(site.snapshot(), expected, "SIG{signal} after {delay} ms");
+        }
     }
     std::fs::create_dir(site.root().join(".public.brief-new-1-0-0")).expect("old litter");
     site.build();
