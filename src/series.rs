@@ -6,7 +6,7 @@
 //! links from `briefings/<slug>.html`, one folder down. The rest of the site only reads what
 //! this module returns: the pages, the home list, the "cited in" lists and the feed.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use pulldown_cmark::Event;
@@ -156,36 +156,50 @@ pub fn entries(site: &Site) -> Vec<SeriesEntry<'_>> {
         .collect()
 }
 
-/// The briefings that cite annotation `id`: the home briefing (when the series is not empty:
-/// alone it is "the briefing") and each of the series, as entries for templates.
-pub fn citing_briefings<'a>(
-    site: &'a Site,
-    resolved: &Resolved,
-    ids: &HashSet<&str>,
-) -> Vec<SeriesEntry<'a>> {
-    let mut found = Vec::new();
-    if site.series.is_empty() {
-        return found;
-    }
-    let home_cites = resolved
-        .annotations
-        .iter()
-        .any(|a| a.citations > 0 && ids.contains(a.annotation.id.as_str()));
-    if home_cites {
-        found.push(SeriesEntry {
+/// Which briefings cite what: the home briefing and each of the series, from one pass over
+/// the citations, so a page looks up its own list without scanning the archive.
+pub struct CitedIn<'a> {
+    /// The home briefing, then the series in order.
+    briefings: Vec<SeriesEntry<'a>>,
+    /// For each cited annotation, the briefings citing it, by index in `briefings`, ascending.
+    by_annotation: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> CitedIn<'a> {
+    /// Indexes the citations of the home briefing and of every briefing of the series.
+    pub fn new(site: &'a Site, resolved: &'a Resolved) -> Self {
+        let mut briefings = vec![SeriesEntry {
             href: "index.html".to_string(),
             slug: "index",
             meta: &site.briefing.meta,
-        });
-    }
-    for (entry, resolution) in site.series.iter().zip(&resolved.series) {
-        if resolution.counts.keys().any(|id| ids.contains(id.as_str())) {
-            found.push(SeriesEntry {
-                href: entry.href.clone(),
-                slug: &entry.slug,
-                meta: &entry.briefing.meta,
-            });
+        }];
+        briefings.extend(entries(site));
+        let mut by_annotation: HashMap<&str, Vec<usize>> = HashMap::new();
+        for a in resolved.annotations.iter().filter(|a| a.citations > 0) {
+            by_annotation.entry(&a.annotation.id).or_default().push(0);
+        }
+        for (k, resolution) in resolved.series.iter().enumerate() {
+            for id in resolution.counts.keys() {
+                by_annotation.entry(id).or_default().push(k + 1);
+            }
+        }
+        CitedIn {
+            briefings,
+            by_annotation,
         }
     }
-    found
+
+    /// The briefings that cite any of `ids`, home first, then the series in order.
+    pub fn briefings<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> Vec<SeriesEntry<'a>> {
+        let found: BTreeSet<usize> = ids
+            .into_iter()
+            .filter_map(|id| self.by_annotation.get(id))
+            .flatten()
+            .copied()
+            .collect();
+        found
+            .into_iter()
+            .map(|k| self.briefings[k].clone())
+            .collect()
+    }
 }

@@ -3,7 +3,7 @@
 //! parallel), and [`build`] writes them through the safe writer. Each stage returns a value
 //! and the problems it found; every problem of a run is reported, then the run fails.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -12,7 +12,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::annotate::model::{self, Annotation, Unloaded};
-use crate::annotate::resolve::{self, Resolved};
+use crate::annotate::resolve::{self, Anchored, Resolved};
 use crate::config::SiteConfig;
 use crate::content::{self, Briefing, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity, plural};
@@ -368,6 +368,8 @@ struct SiteContext<'a> {
     title: &'a str,
     language: &'a str,
     base_url: Option<&'a str>,
+    /// How many source articles the archive holds.
+    source_count: usize,
 }
 
 /// What templates receive about one source article.
@@ -377,6 +379,8 @@ struct SourceContext<'a> {
     href: String,
     #[serde(flatten)]
     meta: &'a content::SourceMeta,
+    /// The briefings that cite it: the home briefing, then the series.
+    cited_by: Vec<series::SeriesEntry<'a>>,
 }
 
 /// What templates receive about the page being rendered.
@@ -390,6 +394,28 @@ struct PageContext<'a> {
     canonical: Option<String>,
 }
 
+/// How many cited sources the header lists before its link to all sources.
+const HEADER_SOURCES: usize = 8;
+
+/// What every page shares, computed once: each page's context starts from a copy of
+/// `base`, which holds nothing that grows with the archive.
+struct Shared<'a> {
+    site: &'a Site,
+    resolved: &'a Resolved,
+    theme: Theme,
+    base: Context,
+    sources: Vec<SourceContext<'a>>,
+    /// The sources the briefing cites, by index, in slug order.
+    cited: Vec<usize>,
+    /// Each source's passages, so a source page reads only its own.
+    passages: Vec<Vec<annotations::SourcePassage<'a>>>,
+    /// The briefing's body: on index.html and on print.html, rendered once.
+    briefing_html: String,
+    by_id: HashMap<&'a str, &'a Anchored>,
+    /// Which briefings cite each annotation.
+    cited_in: series::CitedIn<'a>,
+}
+
 /// Renders every page and collects the assets: the site as files, or `None` on errors.
 pub fn render(
     root: &Path,
@@ -400,35 +426,71 @@ pub fn render(
     let theme = Theme::load(root, &site.config.theme)
         .map_err(|problems| diagnostics.extend(problems))
         .ok()?;
-    let sources: Vec<SourceContext<'_>> = site
-        .sources
-        .iter()
-        .map(|source| SourceContext {
-            slug: &source.slug,
-            href: format!("sources/{}.html", source.slug),
-            meta: &source.meta,
-        })
-        .collect();
     let title = site
         .config
         .title
         .as_deref()
         .unwrap_or(&site.briefing.meta.title);
-    let base = base_context(site, title, &sources);
-    // The briefing's body appears on index.html and on print.html: rendered once.
+    let passages = annotations::passages_by_source(resolved, site.sources.len());
     let briefing_html = annotations::briefing_html(&resolved.briefing, resolved, &site.sources, "");
+    // A source is cited when the briefing cites one of its passages or links to its page.
+    let linked: HashSet<&str> = briefing_html
+        .split("href=\"sources/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(".html").map(|(slug, _)| slug))
+        .collect();
+    let cited: Vec<usize> = (0..site.sources.len())
+        .filter(|&index| {
+            linked.contains(site.sources[index].slug.as_str())
+                || passages[index].iter().any(|p| p.anchored.citations > 0)
+        })
+        .collect();
+    let cited_in = series::CitedIn::new(site, resolved);
+    let sources: Vec<SourceContext<'_>> = site
+        .sources
+        .iter()
+        .zip(&passages)
+        .map(|(source, passages)| SourceContext {
+            slug: &source.slug,
+            href: format!("sources/{}.html", source.slug),
+            meta: &source.meta,
+            cited_by: cited_in
+                .briefings(passages.iter().map(|p| p.anchored.annotation.id.as_str())),
+        })
+        .collect();
+    let header: Vec<&SourceContext<'_>> = cited
+        .iter()
+        .take(HEADER_SOURCES)
+        .map(|&index| &sources[index])
+        .collect();
+    let base = base_context(site, title, &header);
+    let shared = Shared {
+        site,
+        resolved,
+        briefing_html,
+        by_id: resolved
+            .annotations
+            .iter()
+            .map(|a| (a.annotation.id.as_str(), a))
+            .collect(),
+        theme,
+        cited_in,
+        base,
+        sources,
+        cited,
+        passages,
+    };
     let mut jobs: Vec<Page> = vec![
         Page::Briefing,
         Page::NotFound,
         Page::Annotations,
         Page::Print,
+        Page::SourceIndex,
     ];
     jobs.extend((0..site.sources.len()).map(Page::Source));
     jobs.extend((0..site.series.len()).map(Page::Series));
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
-        .par_iter()
-        .map(|page| page.render(site, resolved, &briefing_html, &theme, &base, &sources))
-        .collect();
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        jobs.par_iter().map(|page| page.render(&shared)).collect();
     let mut files = SiteFiles::new();
     for result in rendered {
         match result {
@@ -438,23 +500,13 @@ pub fn render(
             Err(problem) => diagnostics.push(problem),
         }
     }
-    for (path, bytes) in &theme.assets {
+    for (path, bytes) in &shared.theme.assets {
         files.insert(format!("assets/{path}"), bytes.clone());
     }
     files.insert(".nojekyll".to_string(), Vec::new());
-    files.insert(
-        "assets/annotations-data.js".to_string(),
-        scripts::annotations_data(resolved, &site.sources).into_bytes(),
-    );
-    files.insert(
-        "assets/search-index.js".to_string(),
-        scripts::search_index(&search_pages(site), &site.sources, resolved).into_bytes(),
-    );
-    let title = site
-        .config
-        .title
-        .as_deref()
-        .unwrap_or(&site.briefing.meta.title);
+    for (path, text) in scripts::search_files(&search_pages(site), &site.sources, resolved) {
+        files.insert(format!("assets/{path}"), text.into_bytes());
+    }
     files.insert(
         "annotations.jsonld".to_string(),
         annotations::json_ld(
@@ -498,7 +550,7 @@ fn sitemap(base: &str, files: &SiteFiles) -> String {
     )
 }
 
-fn base_context(site: &Site, title: &str, sources: &[SourceContext<'_>]) -> Context {
+fn base_context(site: &Site, title: &str, header: &[&SourceContext<'_>]) -> Context {
     let mut context = Context::new();
     context.insert(
         "site",
@@ -506,9 +558,10 @@ fn base_context(site: &Site, title: &str, sources: &[SourceContext<'_>]) -> Cont
             title,
             language: &site.config.language,
             base_url: site.config.base_url.as_deref(),
+            source_count: site.sources.len(),
         },
     );
-    context.insert("sources", sources);
+    context.insert("header_sources", header);
     context.insert("series", &series::entries(site));
     context.insert("feed", &feed::published(site));
     context.insert("briefing", &site.briefing.meta);
@@ -524,6 +577,7 @@ fn base_context(site: &Site, title: &str, sources: &[SourceContext<'_>]) -> Cont
 enum Page {
     Briefing,
     Source(usize),
+    SourceIndex,
     /// A briefing of the series, by its index in `Site::series`.
     Series(usize),
     NotFound,
@@ -532,33 +586,31 @@ enum Page {
 }
 
 impl Page {
-    fn render(
-        self,
-        site: &Site,
-        resolved: &Resolved,
-        briefing_html: &str,
-        theme: &Theme,
-        base: &Context,
-        sources: &[SourceContext<'_>],
-    ) -> Result<(String, Vec<u8>), Diagnostic> {
-        let mut context = base.clone();
+    fn render(self, shared: &Shared<'_>) -> Result<(String, Vec<u8>), Diagnostic> {
+        let Shared {
+            site,
+            resolved,
+            sources,
+            ..
+        } = shared;
+        let mut context = shared.base.clone();
         let language = site.config.language.as_str();
+        let cited_sources = || -> Vec<&SourceContext<'_>> {
+            shared.cited.iter().map(|&index| &sources[index]).collect()
+        };
         let (template, path, root, page, content) = match self {
             Page::Briefing => {
                 let meta = &site.briefing.meta;
-                let html = briefing_html.to_string();
                 let key_figures = annotations::key_figures(resolved, &site.sources);
                 context.insert("key_figures_chart", &chart::key_figures_chart(&key_figures));
                 context.insert("key_figures", &key_figures);
                 context.insert(
                     "timeline",
                     &timeline::events(resolved, &site.sources, |id| {
-                        resolved
-                            .annotations
-                            .iter()
-                            .any(|a| a.citations > 0 && a.annotation.id == id)
+                        shared.by_id.get(id).is_some_and(|a| a.citations > 0)
                     }),
                 );
+                context.insert("cited_sources", &cited_sources());
                 let page = PageContext {
                     kind: "briefing",
                     title: &meta.title,
@@ -567,27 +619,24 @@ impl Page {
                     description: meta.description.as_deref(),
                     canonical: canonical(site, "index.html"),
                 };
+                let html = shared.briefing_html.clone();
                 ("index.html", "index.html".to_string(), "", page, html)
             }
             Page::Source(index) => {
                 let source = &site.sources[index];
                 let html = annotations::source_html(
-                    index,
-                    &site.sources,
-                    resolved,
+                    source,
+                    &shared.passages[index],
                     annotations::Placement::SOURCE_PAGE,
                 );
                 context.insert("source", &sources[index]);
-                let cited: HashSet<&str> = resolved
-                    .annotations
-                    .iter()
-                    .filter(|a| a.passages.iter().any(|p| p.source == index))
-                    .map(|a| a.annotation.id.as_str())
-                    .collect();
-                context.insert(
-                    "cited_in",
-                    &series::citing_briefings(site, resolved, &cited),
-                );
+                // Alone, the home briefing is "the briefing": a list only with a series.
+                let cited_in: &[series::SeriesEntry<'_>] = if site.series.is_empty() {
+                    &[]
+                } else {
+                    &sources[index].cited_by
+                };
+                context.insert("cited_in", cited_in);
                 let page = PageContext {
                     kind: "source",
                     title: &source.meta.title,
@@ -628,6 +677,24 @@ impl Page {
                 };
                 ("briefing.html", entry.href.clone(), "../", page, html)
             }
+            Page::SourceIndex => {
+                context.insert("all_sources", sources);
+                let page = PageContext {
+                    kind: "sources",
+                    title: "Sources",
+                    path: "sources/index.html",
+                    language,
+                    description: None,
+                    canonical: canonical(site, "sources/index.html"),
+                };
+                (
+                    "sources.html",
+                    "sources/index.html".to_string(),
+                    "../",
+                    page,
+                    String::new(),
+                )
+            }
             Page::NotFound => {
                 let page = PageContext {
                     kind: "404",
@@ -640,11 +707,11 @@ impl Page {
                 ("404.html", "404.html".to_string(), "", page, String::new())
             }
             Page::Print => {
-                let print_sources: Vec<serde_json::Value> = site
-                    .sources
+                let print_sources: Vec<serde_json::Value> = shared
+                    .cited
                     .iter()
-                    .enumerate()
-                    .map(|(index, source)| {
+                    .map(|&index| {
+                        let source = &site.sources[index];
                         serde_json::json!({
                             "slug": source.slug,
                             "title": source.meta.title,
@@ -652,9 +719,8 @@ impl Page {
                             "date": source.meta.date,
                             "url": source.meta.url,
                             "html": annotations::source_html(
-                                index,
-                                &site.sources,
-                                resolved,
+                                source,
+                                &shared.passages[index],
                                 annotations::Placement { root: "", id_prefix: &format!("{}--", source.slug) },
                             ),
                         })
@@ -669,20 +735,19 @@ impl Page {
                     description: None,
                     canonical: None,
                 };
-                let html = briefing_html.to_string();
+                let html = shared.briefing_html.clone();
                 ("print.html", "print.html".to_string(), "", page, html)
             }
             Page::Annotations => {
                 context.insert("annotations", &annotations::views(resolved, &site.sources));
+                // As on source pages, a list only with a series.
                 let cited_in: BTreeMap<&str, Vec<series::SeriesEntry<'_>>> = resolved
                     .annotations
                     .iter()
+                    .filter(|_| !site.series.is_empty())
                     .map(|a| {
                         let id = a.annotation.id.as_str();
-                        (
-                            id,
-                            series::citing_briefings(site, resolved, &HashSet::from([id])),
-                        )
+                        (id, shared.cited_in.briefings([id]))
                     })
                     .filter(|(_, briefings)| !briefings.is_empty())
                     .collect();
@@ -707,7 +772,15 @@ impl Page {
         context.insert("page", &page);
         context.insert("root", root);
         context.insert("content", &content);
-        let html = theme.render(template, &context)?;
+        let mut html = shared.theme.render(template, &context)?;
+        if let Some(cards) = cards_for(shared, &html) {
+            // Before `</body>`, where the theme's deferred script finds it.
+            let at = html.rfind("</body>").unwrap_or(html.len());
+            html.insert_str(
+                at,
+                &format!("<script type=\"application/json\" id=\"brief-cards\">{cards}</script>\n"),
+            );
+        }
         Ok((path, html.into_bytes()))
     }
 }
@@ -721,6 +794,18 @@ fn search_pages(site: &Site) -> Vec<(String, &Briefing)> {
                 .map(|entry| (entry.href.clone(), &entry.briefing)),
         )
         .collect()
+}
+
+/// The card data of the citations on a rendered page, wherever they are (the briefing's
+/// prose, notes): read back from the links the citation resolver writes.
+fn cards_for(shared: &Shared<'_>, html: &str) -> Option<String> {
+    let cited: BTreeSet<&str> = scripts::cited_ids(html).collect();
+    scripts::cards_json(
+        cited
+            .into_iter()
+            .filter_map(|id| shared.by_id.get(id).copied()),
+        &shared.site.sources,
+    )
 }
 
 fn canonical(site: &Site, path: &str) -> Option<String> {

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::Event;
+use rayon::prelude::*;
 
-use super::anchor::{self, Anchoring, Candidate, Context, NearMiss};
+use super::anchor::{self, Candidate, Context, NearMiss};
 use super::citation::{self, Citable, Citing};
 use super::diff::{describe_changes, diff_words};
 use super::figure::{self, format_quantity, same_value};
@@ -76,63 +77,50 @@ pub fn resolve(
 ) -> Resolved {
     let annotations = drop_duplicates(annotations, diagnostics);
     let reports = report_groups(sources, diagnostics);
-    let folded: Vec<Folded> = sources.iter().map(|s| fold(&s.body.text.text)).collect();
+    let folded: Vec<Folded> = sources
+        .par_iter()
+        .map(|s| fold(&s.body.text.text))
+        .collect();
+    let newlines: Vec<Vec<usize>> = sources
+        .par_iter()
+        .map(|s| {
+            s.markdown
+                .text
+                .match_indices('\n')
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect();
     let by_slug: HashMap<&str, usize> = sources
         .iter()
         .enumerate()
         .map(|(i, s)| (s.slug.as_str(), i))
         .collect();
+    let anchoring = AnchorContext {
+        sources,
+        folded: &folded,
+        newlines: &newlines,
+        by_slug: &by_slug,
+        reports: &reports,
+    };
+    // Each annotation anchors on its own, in parallel; results keep the written order.
+    let results: Vec<(Result<Anchored, String>, Vec<Diagnostic>)> = annotations
+        .into_par_iter()
+        .map(|annotation| {
+            let mut found = Vec::new();
+            let result = anchoring.anchor(annotation, &mut found);
+            (result, found)
+        })
+        .collect();
     let mut anchored: Vec<Anchored> = Vec::new();
     let mut unanchored: HashSet<String> = unloaded.ids.clone();
-    for annotation in annotations {
-        let mut passages = Vec::new();
-        let mut seen_in: HashMap<usize, usize> = HashMap::new();
-        for target in &annotation.targets {
-            let Some(&index) = by_slug.get(target.source.as_str()) else {
-                diagnostics
-                    .push(unknown_source(&target.source, sources).at(target.source_at.clone()));
-                continue;
-            };
-            let source = &sources[index];
-            let text = &source.body.text.text;
-            let Some(range) = anchor_target(target, source, &folded[index], diagnostics) else {
-                continue;
-            };
-            let exact = text[range.clone()].to_string();
-            let stated = figure::first_figure(&exact);
-            if annotation.kind == Kind::Figure {
-                check_figure(&annotation, target, stated.as_ref(), diagnostics);
+    for (result, found) in results {
+        diagnostics.extend(found);
+        match result {
+            Ok(a) => anchored.push(a),
+            Err(id) => {
+                unanchored.insert(id);
             }
-            let k = seen_in.entry(index).or_insert(0);
-            *k += 1;
-            let dom_id = if *k == 1 {
-                format!("ann-{}", annotation.id)
-            } else {
-                format!("ann-{}-{k}", annotation.id)
-            };
-            passages.push(Passage {
-                source: index,
-                line: source_line(source, range.start),
-                range,
-                dom_id,
-                exact,
-                stated,
-            });
-        }
-        if passages.len() != annotation.targets.len() {
-            unanchored.insert(annotation.id.clone());
-        } else {
-            let (reported_by, independent) = count_reports(&passages, &reports);
-            anchored.push(Anchored {
-                annotation,
-                number: 0,
-                passages,
-                citations: 0,
-                cited_in_notes: false,
-                reported_by,
-                independent,
-                note_html: None,
-            });
         }
     }
     let citables = citables(&anchored, sources);
@@ -174,6 +162,82 @@ pub fn resolve(
         annotations: anchored,
         briefing: resolution.events.into_iter().map(|(e, _)| e).collect(),
         series: Vec::new(),
+    }
+}
+
+/// What anchoring reads: the sources and what is computed once for each.
+struct AnchorContext<'a> {
+    sources: &'a [Source],
+    folded: &'a [Folded],
+    /// The byte offsets of each source file's line ends, for the line of a passage.
+    newlines: &'a [Vec<usize>],
+    by_slug: &'a HashMap<&'a str, usize>,
+    /// Each source's report group, from `based_on`.
+    reports: &'a [usize],
+}
+
+impl AnchorContext<'_> {
+    /// Anchors every target of `annotation`; its id when one did not anchor (the problems
+    /// go to `diagnostics`).
+    fn anchor(
+        &self,
+        annotation: Annotation,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<Anchored, String> {
+        let sources = self.sources;
+        let mut passages = Vec::new();
+        let mut seen_in: HashMap<usize, usize> = HashMap::new();
+        for target in &annotation.targets {
+            let Some(&index) = self.by_slug.get(target.source.as_str()) else {
+                diagnostics
+                    .push(unknown_source(&target.source, sources).at(target.source_at.clone()));
+                continue;
+            };
+            let source = &sources[index];
+            let text = &source.body.text.text;
+            let Some(range) = anchor_target(target, source, &self.folded[index], diagnostics)
+            else {
+                continue;
+            };
+            let exact = text[range.clone()].to_string();
+            let stated = figure::first_figure(&exact);
+            if annotation.kind == Kind::Figure {
+                check_figure(&annotation, target, stated.as_ref(), diagnostics);
+            }
+            let k = seen_in.entry(index).or_insert(0);
+            *k += 1;
+            let dom_id = if *k == 1 {
+                format!("ann-{}", annotation.id)
+            } else {
+                format!("ann-{}-{k}", annotation.id)
+            };
+            let absolute =
+                source.markdown.body_offset
+                + source.body.text.markdown_offset(source.markdown.body(), range.start);
+            passages.push(Passage {
+                source: index,
+                line: self.newlines[index].partition_point(|&n| n < absolute) + 1,
+                range,
+                dom_id,
+                exact,
+                stated,
+            });
+        }
+        if passages.len() == annotation.targets.len() {
+            let (reported_by, independent) = count_reports(&passages, self.reports);
+            Ok(Anchored {
+                annotation,
+                number: 0,
+                passages,
+                citations: 0,
+                cited_in_notes: false,
+                reported_by,
+                independent,
+                note_html: None,
+            })
+        } else {
+            Err(annotation.id)
+        }
     }
 }
 
@@ -471,12 +535,12 @@ fn anchor_target(
         target.prefix.as_deref(),
         target.suffix.as_deref(),
     ) {
-        Anchoring::Exact(range) => Some(range),
-        Anchoring::Ambiguous(candidates) => {
+        anchor::Anchoring::Exact(range) => Some(range),
+        anchor::Anchoring::Ambiguous(candidates) => {
             diagnostics.push(ambiguous(source, &candidates).at(target.quote_at.clone()));
             None
         }
-        Anchoring::NotFound(near) => {
+        anchor::Anchoring::NotFound(near) => {
             diagnostics
                 .push(not_found(&target.quote, source, near.as_ref()).at(target.quote_at.clone()));
             None

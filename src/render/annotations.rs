@@ -2,6 +2,8 @@
 //! corroboration beside the briefing's citations, the key-figures table, and the views that
 //! `annotations.html` lists. Everything here reads the resolved model; nothing is checked here.
 
+use std::collections::HashMap;
+
 use pulldown_cmark::{CowStr, Event, TagEnd};
 use serde::Serialize;
 
@@ -32,23 +34,39 @@ impl Placement<'static> {
     };
 }
 
-/// A source's body with its passages marked.
+/// One passage of a source, with its annotation.
+#[derive(Debug, Clone, Copy)]
+pub struct SourcePassage<'a> {
+    /// The annotation.
+    pub anchored: &'a Anchored,
+    /// Its passage in this source.
+    pub passage: &'a Passage,
+}
+
+/// Each source's passages, in annotation order: one pass over the annotations, so a source
+/// page reads its own passages and never the whole archive's.
+pub fn passages_by_source(resolved: &Resolved, sources: usize) -> Vec<Vec<SourcePassage<'_>>> {
+    let mut by_source = vec![Vec::new(); sources];
+    for anchored in &resolved.annotations {
+        for passage in &anchored.passages {
+            by_source[passage.source].push(SourcePassage { anchored, passage });
+        }
+    }
+    by_source
+}
+
+/// A source's body with its passages (from [`passages_by_source`]) marked.
 pub fn source_html(
-    source_index: usize,
-    sources: &[Source],
-    resolved: &Resolved,
+    source: &Source,
+    passages: &[SourcePassage<'_>],
     placement: Placement<'_>,
 ) -> String {
-    let mut marks = Vec::new();
-    for anchored in &resolved.annotations {
-        for passage in anchored
-            .passages
-            .iter()
-            .filter(|p| p.source == source_index)
-        {
+    let marks: Vec<Mark> = passages
+        .iter()
+        .map(|&SourcePassage { anchored, passage }| {
             let dom_id = format!("{}{}", placement.id_prefix, passage.dom_id);
             let kind = anchored.annotation.kind.as_str();
-            marks.push(Mark {
+            Mark {
                 range: passage.range.clone(),
                 class: format!("ann ann-{kind}"),
                 annotation: anchored.annotation.id.clone(),
@@ -57,12 +75,11 @@ pub fn source_html(
                     "<a class=\"ann-num\" href=\"#note-{dom_id}\" aria-label=\"end of annotated {kind} {n}, see note\">{n}</a>",
                     n = anchored.number
                 ),
-                aside: note_aside(anchored, passage, &sources[source_index], placement, &dom_id),
+                aside: note_aside(anchored, passage, source, placement, &dom_id),
                 dom_id,
-            });
-        }
-    }
-    let source = &sources[source_index];
+            }
+        })
+        .collect();
     super::markdown::render(passages::apply(&source.body, &marks).into_iter())
 }
 
@@ -171,11 +188,17 @@ pub fn briefing_html(
     sources: &[Source],
     root: &str,
 ) -> String {
+    let corroborated: HashMap<&str, &Anchored> = resolved
+        .annotations
+        .iter()
+        .filter(|a| a.passages.len() > 1)
+        .map(|a| (a.annotation.id.as_str(), a))
+        .collect();
     let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
     let mut pending: Vec<String> = Vec::new();
     for event in events {
         if let Event::InlineHtml(html) = event
-            && let Some(anchored) = first_citation_of_corroborated(html, resolved)
+            && let Some(anchored) = first_citation_of(html).and_then(|id| corroborated.get(id))
         {
             pending.push(corroboration_aside(anchored, sources, root));
         }
@@ -200,12 +223,12 @@ pub fn briefing_html(
     super::markdown::render(out.into_iter())
 }
 
-fn first_citation_of_corroborated<'a>(html: &str, resolved: &'a Resolved) -> Option<&'a Anchored> {
-    resolved
-        .annotations
-        .iter()
-        .filter(|a| a.passages.len() > 1)
-        .find(|a| html.contains(&format!(" id=\"cite-{}-1\"", a.annotation.id)))
+/// The annotation id of a citation link's opening tag when it is the first citation of its
+/// annotation: `... id="cite-<id>-1" ...`.
+fn first_citation_of(html: &str) -> Option<&str> {
+    let start = html.find(" id=\"cite-")? + " id=\"cite-".len();
+    let rest = &html[start..];
+    rest[..rest.find('"')?].strip_suffix("-1")
 }
 
 fn corroboration_aside(anchored: &Anchored, sources: &[Source], root: &str) -> String {
@@ -346,12 +369,12 @@ pub struct KeyFigure {
     pub corroborated: usize,
 }
 
-/// The key-figures table of the briefing: every figure, in display order.
+/// The key-figures table of the briefing: every figure it cites, in display order.
 pub fn key_figures(resolved: &Resolved, sources: &[Source]) -> Vec<KeyFigure> {
     resolved
         .annotations
         .iter()
-        .filter(|a| a.annotation.kind == Kind::Figure)
+        .filter(|a| a.annotation.kind == Kind::Figure && a.citations > 0)
         .filter_map(|a| {
             let value = a.annotation.value?;
             Some(KeyFigure {
@@ -453,6 +476,7 @@ pub fn json_ld(
     site_title: &str,
     base_url: Option<&str>,
 ) -> String {
+    let chars = char_offsets(resolved, sources);
     let exported: Vec<ExportAnnotation> = resolved
         .annotations
         .iter()
@@ -469,7 +493,7 @@ pub fn json_ld(
                 targets: anchored
                     .passages
                     .iter()
-                    .map(|p| export_target(p, &sources[p.source]))
+                    .map(|p| export_target(p, &sources[p.source], &chars))
                     .collect(),
             }
         })
@@ -481,7 +505,36 @@ pub fn json_ld(
     text
 }
 
-fn export_target(passage: &Passage, source: &Source) -> ExportTarget {
+/// The character offset of each passage's start, by (source, byte offset): one pass over each
+/// source's text, however many passages it has.
+fn char_offsets(resolved: &Resolved, sources: &[Source]) -> HashMap<(usize, usize), usize> {
+    let mut starts: Vec<(usize, usize)> = resolved
+        .annotations
+        .iter()
+        .flat_map(|a| a.passages.iter().map(|p| (p.source, p.range.start)))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut offsets = HashMap::with_capacity(starts.len());
+    let mut counted = (usize::MAX, 0, 0);
+    for (source, start) in starts {
+        let (from, chars) = if counted.0 == source {
+            (counted.1, counted.2)
+        } else {
+            (0, 0)
+        };
+        let chars = chars + sources[source].body.text.text[from..start].chars().count();
+        counted = (source, start, chars);
+        offsets.insert((source, start), chars);
+    }
+    offsets
+}
+
+fn export_target(
+    passage: &Passage,
+    source: &Source,
+    chars: &HashMap<(usize, usize), usize>,
+) -> ExportTarget {
     let text = &source.body.text.text;
     let before = &text[..passage.range.start];
     let after = &text[passage.range.end..];
@@ -493,7 +546,10 @@ fn export_target(passage: &Passage, source: &Source) -> ExportTarget {
         .into_iter()
         .rev()
         .collect();
-    let start = before.chars().count();
+    let start = chars
+        .get(&(passage.source, passage.range.start))
+        .copied()
+        .unwrap_or_else(|| before.chars().count());
     ExportTarget {
         page: format!("sources/{}.html", source.slug),
         original_url: source.meta.url.clone(),

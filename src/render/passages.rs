@@ -36,17 +36,19 @@ pub struct Mark {
 pub fn apply(markdown: &Markdown, marks: &[Mark]) -> Vec<Event<'static>> {
     let mut out = Vec::with_capacity(markdown.events.len() + marks.len() * 4);
     let mut pieces = markdown.text.pieces.iter().peekable();
+    let mut sweep = Sweep::new(marks);
     let mut pending_asides: Vec<&str> = Vec::new();
     for (index, (event, _)) in markdown.events.iter().enumerate() {
         let piece = pieces.next_if(|piece| piece.event == index);
         match (piece, event) {
             (Some(piece), Event::Text(text) | Event::Code(text)) => {
                 let is_code = matches!(event, Event::Code(_));
+                let touching = sweep.touching(piece.text.clone());
                 split_piece(
                     text,
                     piece.text.clone(),
                     is_code,
-                    marks,
+                    &touching,
                     &mut out,
                     &mut pending_asides,
                 );
@@ -88,22 +90,64 @@ fn ends_container(tag: TagEnd) -> bool {
     matches!(tag, TagEnd::Item | TagEnd::TableCell)
 }
 
-/// Emits one text event's pieces, each wrapped in the marks covering it.
+/// The marks touching each piece of the reader text, found by one sweep over the marks
+/// sorted by start, since pieces come in text order: linear in pieces plus marks, where
+/// testing every mark against every piece was quadratic on a source with many passages.
+struct Sweep<'m> {
+    marks: &'m [Mark],
+    by_start: Vec<usize>,
+    next: usize,
+    /// Marks that started before the current piece and may still reach into it.
+    open: Vec<usize>,
+}
+
+impl<'m> Sweep<'m> {
+    fn new(marks: &'m [Mark]) -> Sweep<'m> {
+        let mut by_start: Vec<usize> = (0..marks.len()).collect();
+        by_start.sort_by_key(|&i| marks[i].range.start);
+        Sweep {
+            marks,
+            by_start,
+            next: 0,
+            open: Vec::new(),
+        }
+    }
+
+    /// The marks touching `span`, in the order they were given; spans come in text order.
+    fn touching(&mut self, span: Range<usize>) -> Vec<&'m Mark> {
+        while let Some(&index) = self.by_start.get(self.next)
+            && self.marks[index].range.start < span.end
+        {
+            self.open.push(index);
+            self.next += 1;
+        }
+        let marks = self.marks;
+        self.open.retain(|&i| marks[i].range.end > span.start);
+        let mut touching: Vec<usize> = self
+            .open
+            .iter()
+            .copied()
+            .filter(|&i| marks[i].range.start < span.end)
+            .collect();
+        touching.sort_unstable();
+        touching.into_iter().map(|i| &marks[i]).collect()
+    }
+}
+
+/// Emits one text event's pieces, each wrapped in the marks touching it that cover it.
 fn split_piece<'m>(
     text: &str,
     span: Range<usize>,
     is_code: bool,
-    marks: &'m [Mark],
+    touching: &[&'m Mark],
     out: &mut Vec<Event<'static>>,
     asides: &mut Vec<&'m str>,
 ) {
-    let touching: Vec<&Mark> = marks
-        .iter()
-        .filter(|m| m.range.start < span.end && m.range.end > span.start)
-        .collect();
+    // A mark ending inside or at the end of this piece touches it.
     let ending_here = |at: usize| {
-        marks
+        touching
             .iter()
+            .copied()
             .filter(move |m| m.range.end == at && span.start < at)
     };
     if touching.is_empty() {
@@ -111,7 +155,7 @@ fn split_piece<'m>(
         return;
     }
     let mut cuts: Vec<usize> = vec![span.start, span.end];
-    for mark in &touching {
+    for mark in touching {
         cuts.extend(
             [mark.range.start, mark.range.end]
                 .into_iter()

@@ -47,6 +47,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "print.html",
         include_str!("../../themes/default/templates/print.html"),
     ),
+    (
+        "sources.html",
+        include_str!("../../themes/default/templates/sources.html"),
+    ),
 ];
 
 /// The default theme's static files, as compiled in.

@@ -289,7 +289,7 @@ fn the_citation_card_opens_on_focus_and_hover_and_closes_on_escape() {
     assert_eq!(open["open"], json!(true), "focus opens the card: {open}");
     assert_eq!(open["describedby"], json!("brief-cite-card"), "{open}");
     let expected = session.js(
-        "const a = window.BRIEF_ANNOTATIONS[arguments[0]]; return [a.wordings[0].quote, a.wordings[0].outlet];",
+        "const a = JSON.parse(document.getElementById('brief-cards').textContent)[arguments[0]]; return [a.wordings[0].quote, a.wordings[0].outlet];",
         json!([open["ann"]]),
     );
     let text = open["text"].as_str().unwrap_or_default();
@@ -354,12 +354,7 @@ fn search_works_offline_from_file() {
         "{}sources/cnbc-trump-altman-call.html",
         site.file_url()
     ));
-    let input = session.find("#site-search-input");
-    session.type_into(&input, "Nadella");
-    let results = session.js(
-        "const box = document.getElementById('site-search-results'); return { shown: !box.hidden && box.getClientRects().length > 0, links: Array.from(box.querySelectorAll('a'), a => a.href), status: document.getElementById('site-search-status').textContent };",
-        json!([]),
-    );
+    let results = search(&session, "Nadella");
     assert_eq!(results["shown"], json!(true), "{results}");
     let links: Vec<&str> = results["links"]
         .as_array()
@@ -390,6 +385,82 @@ fn search_works_offline_from_file() {
         "an annotation result reaches its entry"
     );
     let found = problems(&session, &site.file_url());
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// Types `query` in the header's search and waits for the results: the index loads on demand.
+fn search(session: &Session<'_>, query: &str) -> Value {
+    let input = session.find("#site-search-input");
+    session.type_into(&input, query);
+    session.js_async(
+        "const done = arguments[arguments.length - 1]; const status = document.getElementById('site-search-status'); (function wait() { if (!status.textContent) { setTimeout(wait, 20); return; } const box = document.getElementById('site-search-results'); done({ shown: !box.hidden && box.getClientRects().length > 0, links: Array.from(box.querySelectorAll('a'), a => a.href), status: status.textContent, scripts: Array.from(document.scripts, s => s.src).filter(Boolean) }); })();",
+        json!([]),
+    )
+}
+
+/// Script bytes a page loaded, by the Resource Timing API (decoded sizes: from `file://`
+/// there is no transfer size).
+fn script_bytes(session: &Session<'_>) -> u64 {
+    session
+        .js(
+            "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'script').reduce((n, e) => n + e.decodedBodySize, 0);",
+            json!([]),
+        )
+        .as_u64()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_page_of_a_generated_archive_searches_from_file() {
+    let Some(browser) = browser_or_skip("a_page_of_a_generated_archive_searches") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a temp folder");
+    crate::archive::write_brief_site(dir.path(), 1_000);
+    let public = dir.path().join("public");
+    let output = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["build", "-q", "--root"])
+        .arg(dir.path())
+        .output()
+        .expect("brief runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let driver = Driver::start(&browser);
+    let session = driver.session(&browser, &[]);
+    let base = format!(
+        "file://{}/",
+        public.display().to_string().replace(' ', "%20")
+    );
+    session.goto(&format!("{base}sources/s00500.html"));
+    let before = session.js(
+        "return Array.from(document.scripts, s => s.src).filter(Boolean);",
+        json!([]),
+    );
+    assert_eq!(
+        before.as_array().map(Vec::len),
+        Some(1),
+        "only brief.js before a search: {before}"
+    );
+    let results = search(&session, "ledger 777");
+    let links: Vec<&str> = results["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        links.iter().any(|l| l.contains("sources/s00777.html")),
+        "the source that states the words is found: {results}"
+    );
+    let loaded = script_bytes(&session);
+    assert!(
+        loaded < 2_000_000,
+        "a query loads under 2 MB of index: {loaded} bytes"
+    );
+    let found = problems(&session, &base);
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 

@@ -7,7 +7,7 @@ fn minimal_site_builds_every_page() {
     let site = Site::minimal();
     let run = site.build();
     assert!(
-        run.stdout().starts_with("built 5 pages"),
+        run.stdout().starts_with("built 6 pages"),
         "{}",
         run.stdout()
     );
@@ -23,6 +23,7 @@ fn minimal_site_builds_every_page() {
     );
     let source = site.page("sources/a-source.html");
     assert_eq!(text_of(&source, "h1"), "A source");
+    assert!(site.root().join("public/sources/index.html").is_file());
     assert!(site.root().join("public/.nojekyll").is_file());
     assert!(site.root().join("public/assets/style.css").is_file());
 }
@@ -175,25 +176,37 @@ fn output_flag_writes_elsewhere() {
 }
 
 #[test]
-fn script_data_ships_as_classic_scripts() {
+fn search_index_ships_as_classic_script_shards() {
     let site = Site::minimal();
     site.build();
-    for (file, global) in [
-        ("assets/search-index.js", "window.BRIEF_SEARCH = "),
-        ("assets/annotations-data.js", "window.BRIEF_ANNOTATIONS = "),
-    ] {
-        let text = std::fs::read_to_string(site.root().join("public").join(file)).expect(file);
+    let search = site.root().join("public/assets/search");
+    let read = |name: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(search.join(format!("{name}.js"))).expect(name);
         let json = text
-            .strip_prefix(global)
+            .strip_prefix(&format!(
+                "(window.BRIEF_SEARCH = window.BRIEF_SEARCH || {{}})[\"{name}\"] = "
+            ))
             .and_then(|t| t.strip_suffix(";\n"))
-            .expect("one global assignment");
-        serde_json::from_str::<serde_json::Value>(json).expect("valid JSON data");
-    }
-    let search =
-        std::fs::read_to_string(site.root().join("public/assets/search-index.js")).expect("index");
+            .expect("one assignment");
+        serde_json::from_str(json).expect("valid JSON data")
+    };
+    let manifest = read("manifest");
     assert!(
-        search.contains("The first paragraph says $500 billion."),
-        "{search}"
+        manifest["shards"]
+            .as_array()
+            .expect("shards")
+            .contains(&serde_json::json!("s-pa")),
+        "the words starting with `pa` have a shard: {manifest}"
+    );
+    assert!(
+        read("s-pa")["paragraph"].is_array(),
+        "`paragraph` is indexed"
+    );
+    assert!(
+        read("chunk-0")
+            .to_string()
+            .contains("The first paragraph says $500 billion."),
+        "entries carry their text for snippets"
     );
 }
 

@@ -2,6 +2,10 @@
 //! folders and reading the produced HTML with an HTML parser.
 
 mod annotations;
+// The benchmark's archive generator; the tests use the brief site, not the peers'.
+#[allow(dead_code)]
+#[path = "../../benches/support/archive.rs"]
+mod archive;
 mod browser;
 mod build;
 mod editor;
@@ -9,6 +13,7 @@ mod errors;
 mod import;
 mod pipes;
 mod reader_text;
+mod scale;
 mod series;
 #[cfg(feature = "serve")]
 mod serve;

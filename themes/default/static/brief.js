@@ -5,11 +5,13 @@
  *   pointer is over it (WCAG 1.4.13: hoverable), and Esc closes it (dismissible).
  * - The reached passage: all pieces of a passage split by markup are highlighted, not only
  *   the first one that carries the id.
- * - Search: the header's search box filters window.BRIEF_SEARCH, shipped as a classic script
- *   (assets/search-index.js), so it works from file:// too.
+ * - Search: the header's search box loads the search index when the reader first uses it, in
+ *   shards: classic scripts under assets/search/ added to the page on demand, so it works
+ *   from file:// too and a query loads only the words and the results it needs.
  *
- * Data comes from classic scripts (assets/annotations-data.js, assets/search-index.js): no
- * fetch(), no modules. Nothing is stored in localStorage. */
+ * A page's card data is inline (<script type="application/json" id="brief-cards">); the
+ * search index comes as classic scripts: no fetch(), no modules. Nothing is stored in
+ * localStorage. */
 (function () {
   'use strict';
 
@@ -30,8 +32,18 @@
 
   /* ---- Citation cards ---- */
 
+  function cardData() {
+    var inline = document.getElementById('brief-cards');
+    if (!inline) return null;
+    try {
+      return JSON.parse(inline.textContent);
+    } catch (error) {
+      return null;
+    }
+  }
+
   function setUpCards() {
-    var data = window.BRIEF_ANNOTATIONS;
+    var data = cardData();
     var cites = document.querySelectorAll('a.cite[data-ann]');
     if (!data || !cites.length) return;
 
@@ -174,18 +186,110 @@
 
   /* ---- Search ---- */
 
+  /* Loads assets/search/NAME.js once; calls back with what it stored, or null. */
+  var searchLoads = {};
+  function loadSearchFile(name, callback) {
+    var store = window.BRIEF_SEARCH = window.BRIEF_SEARCH || {};
+    if (Object.prototype.hasOwnProperty.call(store, name)) {
+      callback(store[name]);
+      return;
+    }
+    var waiting = searchLoads[name];
+    if (waiting) {
+      waiting.push(callback);
+      return;
+    }
+    waiting = searchLoads[name] = [callback];
+    var script = document.createElement('script');
+    script.src = root + 'assets/search/' + name + '.js';
+    function done() {
+      delete searchLoads[name];
+      var value = Object.prototype.hasOwnProperty.call(store, name) ? store[name] : null;
+      waiting.forEach(function (call) { call(value); });
+    }
+    script.onload = done;
+    script.onerror = done;
+    document.head.appendChild(script);
+  }
+
+  function loadAll(names, callback) {
+    var values = {};
+    var left = names.length;
+    if (!left) callback(values);
+    names.forEach(function (name) {
+      loadSearchFile(name, function (value) {
+        values[name] = value;
+        left -= 1;
+        if (!left) callback(values);
+      });
+    });
+  }
+
+  /* The words of a text as the index holds them (src/render/scripts.rs splits the same way). */
+  function searchWords(text) {
+    return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (word) {
+      return Array.from(word).length >= 2;
+    });
+  }
+
+  function shardFile(word) {
+    var key = Array.from(word).slice(0, 2);
+    if (key.every(function (c) { return /^[a-z0-9]$/.test(c); })) return 's-' + key.join('');
+    return 'u-' + key.map(function (c) { return c.codePointAt(0).toString(16); }).join('-');
+  }
+
   function setUpSearch() {
-    var index = window.BRIEF_SEARCH;
     var form = document.querySelector('form.site-search');
-    if (!form || !index || !index.length) return;
+    if (!form) return;
     var input = form.querySelector('input[type="search"]');
     var results = form.querySelector('.site-search-results');
     var status = form.querySelector('#site-search-status');
     var kinds = { briefing: 'Briefing', source: 'Source', annotation: 'Annotation' };
-    var prepared = index.map(function (entry) {
-      return { entry: entry, title: entry.title.toLowerCase(), text: entry.text.toLowerCase() };
-    });
+    var latest = 0;
     form.hidden = false;
+
+    /* Entries matching every word of the query, best first: a word matches the words of an
+     * entry that start with it, three points in the title, one in the text. */
+    function match(terms, shards) {
+      var scores = null;
+      terms.forEach(function (term) {
+        var shard = shards[shardFile(term)] || {};
+        var found = {};
+        Object.keys(shard).forEach(function (word) {
+          if (word.lastIndexOf(term, 0) !== 0) return;
+          var code = 0;
+          shard[word].forEach(function (delta) {
+            code += delta;
+            var entry = code >> 1;
+            found[entry] = Math.max(found[entry] || 0, code & 1 ? 3 : 1);
+          });
+        });
+        if (scores === null) {
+          scores = found;
+          return;
+        }
+        var kept = {};
+        Object.keys(scores).forEach(function (entry) {
+          if (found[entry]) kept[entry] = scores[entry] + found[entry];
+        });
+        scores = kept;
+      });
+      var hits = Object.keys(scores || {}).map(function (entry) {
+        return { entry: Number(entry), score: scores[entry] };
+      });
+      hits.sort(function (a, b) { return b.score - a.score || a.entry - b.entry; });
+      return hits;
+    }
+
+    function chunkOf(manifest, entry) {
+      var low = 0;
+      var high = manifest.chunks.length - 1;
+      while (low < high) {
+        var middle = (low + high + 1) >> 1;
+        if (manifest.chunks[middle] <= entry) low = middle; else high = middle - 1;
+      }
+      return low;
+    }
 
     function snippet(text, at, length) {
       var start = Math.max(0, text.lastIndexOf(' ', Math.max(0, at - 60)) + 1);
@@ -206,32 +310,49 @@
     }
 
     function run() {
-      var query = input.value.trim().toLowerCase();
-      results.textContent = '';
-      if (query.length < 2) {
+      var query = input.value.trim();
+      var terms = searchWords(query);
+      var ticket = latest += 1;
+      if (query.length < 2 || !terms.length) {
+        results.textContent = '';
         results.hidden = true;
         status.textContent = '';
         return;
       }
-      var terms = query.split(/\s+/);
-      var found = [];
-      prepared.forEach(function (item) {
-        var score = 0;
-        for (var i = 0; i < terms.length; i += 1) {
-          var inTitle = item.title.indexOf(terms[i]) !== -1;
-          var inText = item.text.indexOf(terms[i]) !== -1;
-          if (!inTitle && !inText) return;
-          score += inTitle ? 3 : 1;
-        }
-        found.push({ item: item, score: score });
+      loadSearchFile('manifest', function (manifest) {
+        if (!manifest || ticket !== latest) return;
+        var shardNames = terms.map(shardFile).filter(function (name) {
+          return manifest.shards.indexOf(name) !== -1;
+        });
+        loadAll(shardNames, function (shards) {
+          if (ticket !== latest) return;
+          var hits = match(terms, shards);
+          var top = hits.slice(0, 12);
+          var chunks = [];
+          top.forEach(function (hit) {
+            var name = 'chunk-' + chunkOf(manifest, hit.entry);
+            if (chunks.indexOf(name) === -1) chunks.push(name);
+          });
+          loadAll(chunks, function (loaded) {
+            if (ticket !== latest) return;
+            show(query, terms, hits.length, top.map(function (hit) {
+              var chunk = chunkOf(manifest, hit.entry);
+              var entries = loaded['chunk-' + chunk] || [];
+              return entries[hit.entry - manifest.chunks[chunk]];
+            }).filter(Boolean));
+          });
+        });
       });
-      found.sort(function (a, b) { return b.score - a.score; });
+    }
+
+    function show(query, terms, count, entries) {
+      results.textContent = '';
       var list = el('ol');
-      found.slice(0, 12).forEach(function (hit) {
-        var entry = hit.item.entry;
+      entries.forEach(function (entry) {
         var link = el('a');
         var href = root + entry.href;
-        var at = hit.item.text.indexOf(terms[0]);
+        var text = entry.text.toLowerCase();
+        var at = text.indexOf(terms[0]);
         if (entry.kind !== 'annotation' && at !== -1) {
           // A text fragment scrolls to the first match where the browser supports it.
           href += '#:~:text=' + encodeURIComponent(wordAt(entry.text, at, terms[0].length));
@@ -244,13 +365,13 @@
         item.appendChild(link);
         list.appendChild(item);
       });
-      if (found.length) {
+      if (count) {
         results.appendChild(list);
       } else {
-        results.appendChild(el('p', 'result-none', 'Nothing matches \u201c' + input.value.trim() + '\u201d.'));
+        results.appendChild(el('p', 'result-none', 'Nothing matches \u201c' + query + '\u201d.'));
       }
       results.hidden = false;
-      status.textContent = found.length === 1 ? '1 result' : found.length + ' results';
+      status.textContent = count === 1 ? '1 result' : count + ' results';
     }
 
     function links() {
