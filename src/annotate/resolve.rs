@@ -211,9 +211,11 @@ impl AnchorContext<'_> {
             } else {
                 format!("ann-{}-{k}", annotation.id)
             };
-            let absolute =
-                source.markdown.body_offset
-                + source.body.text.markdown_offset(source.markdown.body(), range.start);
+            let absolute = source.markdown.body_offset
+                + source
+                    .body
+                    .text
+                    .markdown_offset(source.markdown.body(), range.start);
             passages.push(Passage {
                 source: index,
                 line: self.newlines[index].partition_point(|&n| n < absolute) + 1,
