@@ -14,6 +14,7 @@ use crate::console;
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::scaffold::{self, NewAnnotation};
 use crate::site::{self, BuildOptions};
+use crate::{list, suggest};
 
 /// A static site generator for annotated briefings.
 #[derive(Debug, Parser)]
@@ -219,14 +220,14 @@ pub fn main() -> ExitCode {
             }
             Err(problems) => report(&problems),
         },
-        Command::Suggest { source, root } => match scaffold::suggest(&root, source.as_deref()) {
+        Command::Suggest { source, root } => match suggest::suggest(&root, source.as_deref()) {
             Ok(yaml) => print_out(&yaml, ExitCode::SUCCESS),
             Err(problems) => report(&problems),
         },
-        Command::List { format, root } => match scaffold::list(&root) {
+        Command::List { format, root } => match list::list(&root) {
             Ok(listed) => {
                 let text = match format {
-                    Format::Human => scaffold::list_table(&listed),
+                    Format::Human => list::list_table(&listed),
                     Format::Json => {
                         format!("{:#}\n", serde_json::to_value(&listed).unwrap_or_default())
                     }

@@ -15,6 +15,7 @@ pub mod explain;
 pub mod feed;
 pub mod import;
 pub mod init;
+pub mod list;
 pub mod output;
 pub mod render;
 pub mod scaffold;
@@ -23,6 +24,7 @@ pub mod series;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
+pub mod suggest;
 #[cfg(test)]
 mod testing;
 pub mod timeline;

@@ -1,22 +1,17 @@
-//! The editor's helpers: `brief new annotation` and `brief suggest`.
-//!
-//! Both read the site like a build does and propose annotations that anchor by construction.
-//! `new` appends one to an annotation file, keeping what is there (comments included), and
-//! checks the result parses before writing it; `suggest` lists the figures and quotations of
-//! the sources that no annotation covers yet, as YAML ready to paste.
+//! `brief new annotation`: reads the site like a build does and appends an annotation that
+//! anchors by construction to an annotation file, keeping what is there (comments included),
+//! and checks the whole site with it before writing. `suggest` and `list` share its loading.
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
-use serde::Serialize;
-
 use crate::annotate::anchor::{Anchoring, anchor};
-use crate::annotate::figure::{self, Unit};
+use crate::annotate::figure::Unit;
 use crate::annotate::fold::fold;
 use crate::annotate::model::{self, Kind};
 use crate::annotate::propose::{Proposal, Repeat, propose, repeats};
-use crate::annotate::resolve::{self, source_line, value_text};
+use crate::annotate::resolve::{self, source_line};
 use crate::content::{Source, is_slug};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, closest_name};
 use crate::schema;
@@ -205,7 +200,7 @@ fn repeated_claim(repeat: &Repeat, source: &Source, request: &NewAnnotation) -> 
 }
 
 /// The command that attaches `quote` of `slug` to annotation `id`.
-fn add_to_command(id: &str, slug: &str, quote: &str) -> String {
+pub(crate) fn add_to_command(id: &str, slug: &str, quote: &str) -> String {
     format!(
         "brief new annotation --add-to {id} --source {slug} --quote {}",
         shell_quote(quote)
@@ -218,7 +213,7 @@ fn shell_quote(text: &str) -> String {
 }
 
 /// Resolves the site for the editor's helpers; its diagnostics are the build's business.
-fn resolve_quietly(site: &Site) -> resolve::Resolved {
+pub(crate) fn resolve_quietly(site: &Site) -> resolve::Resolved {
     resolve::resolve(
         site.annotations.clone(),
         &site.unloaded,
@@ -384,7 +379,8 @@ fn is_item_start(line: &str, keys: usize) -> bool {
     keys >= 2 && indent(line) == keys - 2 && line.trim_start().starts_with("- ")
 }
 
-fn load(root: &Path) -> Result<Site, Diagnostics> {
+/// Loads the site like a build does, for the editor's commands; any error stops them.
+pub(crate) fn load(root: &Path) -> Result<Site, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let options = BuildOptions {
         root: root.to_path_buf(),
@@ -591,185 +587,6 @@ fn as_list(text: &str) -> String {
         + "\n"
 }
 
-/// `brief suggest`: the figures and quotations of the sources (or one) that no annotation
-/// covers, as YAML with a comment giving each one's line.
-pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
-    let site = load(root)?;
-    if let Some(slug) = only
-        && !site.sources.iter().any(|s| s.slug == slug)
-    {
-        return Err([resolve::unknown_source(slug, &site.sources)]
-            .into_iter()
-            .collect());
-    }
-    let resolved = resolve_quietly(&site);
-    let mut taken: HashSet<String> = site.annotations.iter().map(|a| a.id.clone()).collect();
-    let mut out = String::new();
-    for (index, source) in site.sources.iter().enumerate() {
-        if only.is_some_and(|slug| slug != source.slug) {
-            continue;
-        }
-        let text = &source.body.text.text;
-        let folded = fold(text);
-        let known = repeats(&resolved, &site.sources, index, &folded);
-        if !known.is_empty() {
-            out.push_str(&format!(
-                "# Known claims `{}` repeats: attach each with the command under it.\n",
-                source.slug
-            ));
-        }
-        for repeat in &known {
-            let alike = if repeat.similarity >= 1.0 {
-                "same words".to_string()
-            } else {
-                format!("{:.0}% alike", repeat.similarity * 100.0)
-            };
-            out.push_str(&format!(
-                "# {}:{}: `{}` ({}, in {}), {alike}\n# {}\n",
-                source.markdown.file.display(),
-                source_line(source, repeat.range.start),
-                repeat.id,
-                repeat.kind.as_str(),
-                repeat.from,
-                add_to_command(&repeat.id, &source.slug, text[repeat.range.clone()].trim())
-            ));
-        }
-        let covered: Vec<Range<usize>> = resolved
-            .annotations
-            .iter()
-            .flat_map(|a| &a.passages)
-            .filter(|p| p.source == index)
-            .map(|p| p.range.clone())
-            .chain(known.iter().map(|r| r.range.clone()))
-            .collect();
-        for range in candidates(text) {
-            if covered
-                .iter()
-                .any(|c| c.start < range.end && range.start < c.end)
-            {
-                continue;
-            }
-            let proposal = propose(&source.slug, text, &folded, range.clone(), None, &mut taken);
-            out.push_str(&format!(
-                "# {}:{}\n{}",
-                source.markdown.file.display(),
-                source_line(source, range.start),
-                proposal.to_yaml()
-            ));
-        }
-    }
-    Ok(out)
-}
-
-/// One annotation as `brief list` shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Listed {
-    /// The id.
-    pub id: String,
-    /// figure, quote or note.
-    pub kind: &'static str,
-    /// The slugs of its sources, in the order written.
-    pub sources: Vec<String>,
-    /// How many times the briefing cites it.
-    pub cited: usize,
-    /// For figures, the value as a reader reads it.
-    pub value: Option<String>,
-    /// The file and line of its id.
-    pub at: String,
-}
-
-/// `brief list`: every annotation, in the order written.
-pub fn list(root: &Path) -> Result<Vec<Listed>, Diagnostics> {
-    let site = load(root)?;
-    let resolved = resolve_quietly(&site);
-    Ok(site
-        .annotations
-        .iter()
-        .map(|a| {
-            let anchored = resolved
-                .annotations
-                .iter()
-                .find(|r| r.annotation.id == a.id);
-            let mut sources: Vec<String> = Vec::new();
-            for target in &a.targets {
-                if !sources.contains(&target.source) {
-                    sources.push(target.source.clone());
-                }
-            }
-            Listed {
-                id: a.id.clone(),
-                kind: a.kind.as_str(),
-                sources,
-                cited: anchored.map_or(0, |r| r.citations),
-                value: a.value.map(|v| value_text(v, a)),
-                at: format!("{}:{}", a.at.file.display(), a.at.line),
-            }
-        })
-        .collect())
-}
-
-/// The listing as an aligned table, one annotation a line.
-pub fn list_table(listed: &[Listed]) -> String {
-    let rows: Vec<[String; 5]> =
-        std::iter::once(["ID", "KIND", "SOURCES", "CITED", "VALUE"].map(str::to_string))
-            .chain(listed.iter().map(|l| {
-                [
-                    l.id.clone(),
-                    l.kind.to_string(),
-                    l.sources.join(", "),
-                    l.cited.to_string(),
-                    l.value.clone().unwrap_or_default(),
-                ]
-            }))
-            .collect();
-    let widths: Vec<usize> = (0..5)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    rows.iter()
-        .map(|row| {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(cell, &width)| format!("{cell:<width$}"))
-                .collect();
-            cells.join("  ").trim_end().to_string() + "\n"
-        })
-        .collect()
-}
-
-/// Figures, and quotations between double quotes, in reading order.
-fn candidates(text: &str) -> Vec<Range<usize>> {
-    let mut found: Vec<Range<usize>> = figure::find_figures(text)
-        .into_iter()
-        .map(|f| f.range)
-        .collect();
-    found.extend(quotations(text));
-    found.sort_by_key(|r| (r.start, r.end));
-    found
-}
-
-/// The text inside each pair of straight or curly double quotes, when it is more than two
-/// words (shorter ones are scare quotes: "backer", "Stargate").
-fn quotations(text: &str) -> Vec<Range<usize>> {
-    let mut found = Vec::new();
-    let mut open: Option<usize> = None;
-    for (at, c) in text.char_indices() {
-        match (c, open) {
-            ('"' | '\u{201c}', None) => open = Some(at + c.len_utf8()),
-            ('"' | '\u{201d}', Some(start)) => {
-                let inner = text[start..at].trim_end_matches([',', '.', ' ']);
-                if inner.split_whitespace().count() > 2 && !inner.contains('\n') {
-                    found.push(start..start + inner.len());
-                }
-                open = None;
-            }
-            ('\n', Some(_)) if text[at..].starts_with("\n\n") => open = None,
-            _ => {}
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -822,13 +639,6 @@ mod tests {
                 "- targets:\n    - source: s\n      quote: y\n    - source: t\n      quote: \"z\"\n  id: c\n  kind: note\n"
             )
         );
-    }
-
-    #[test]
-    fn quotations_skip_scare_quotes() {
-        let text = "a \"backer\" said \"the most inspiring entrepreneur of our time,\" and more";
-        let found: Vec<&str> = quotations(text).into_iter().map(|r| &text[r]).collect();
-        assert_eq!(found, ["the most inspiring entrepreneur of our time"]);
     }
 
     #[test]

@@ -1,0 +1,128 @@
+//! `brief suggest`: the figures and quotations of the sources that no annotation covers yet,
+//! as YAML ready to paste, and the claims a source repeats from another source's annotation.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::annotate::figure;
+use crate::annotate::fold::fold;
+use crate::annotate::propose::{propose, repeats};
+use crate::annotate::resolve::{self, source_line};
+use crate::diagnostics::Diagnostics;
+use crate::scaffold::{add_to_command, load, resolve_quietly};
+
+/// `brief suggest`: the figures and quotations of the sources (or one) that no annotation
+/// covers, as YAML with a comment giving each one's line.
+pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
+    let site = load(root)?;
+    if let Some(slug) = only
+        && !site.sources.iter().any(|s| s.slug == slug)
+    {
+        return Err([resolve::unknown_source(slug, &site.sources)]
+            .into_iter()
+            .collect());
+    }
+    let resolved = resolve_quietly(&site);
+    let mut taken: HashSet<String> = site.annotations.iter().map(|a| a.id.clone()).collect();
+    let mut out = String::new();
+    for (index, source) in site.sources.iter().enumerate() {
+        if only.is_some_and(|slug| slug != source.slug) {
+            continue;
+        }
+        let text = &source.body.text.text;
+        let folded = fold(text);
+        let known = repeats(&resolved, &site.sources, index, &folded);
+        if !known.is_empty() {
+            out.push_str(&format!(
+                "# Known claims `{}` repeats: attach each with the command under it.\n",
+                source.slug
+            ));
+        }
+        for repeat in &known {
+            let alike = if repeat.similarity >= 1.0 {
+                "same words".to_string()
+            } else {
+                format!("{:.0}% alike", repeat.similarity * 100.0)
+            };
+            out.push_str(&format!(
+                "# {}:{}: `{}` ({}, in {}), {alike}\n# {}\n",
+                source.markdown.file.display(),
+                source_line(source, repeat.range.start),
+                repeat.id,
+                repeat.kind.as_str(),
+                repeat.from,
+                add_to_command(&repeat.id, &source.slug, text[repeat.range.clone()].trim())
+            ));
+        }
+        let covered: Vec<Range<usize>> = resolved
+            .annotations
+            .iter()
+            .flat_map(|a| &a.passages)
+            .filter(|p| p.source == index)
+            .map(|p| p.range.clone())
+            .chain(known.iter().map(|r| r.range.clone()))
+            .collect();
+        for range in candidates(text) {
+            if covered
+                .iter()
+                .any(|c| c.start < range.end && range.start < c.end)
+            {
+                continue;
+            }
+            let proposal = propose(&source.slug, text, &folded, range.clone(), None, &mut taken);
+            out.push_str(&format!(
+                "# {}:{}\n{}",
+                source.markdown.file.display(),
+                source_line(source, range.start),
+                proposal.to_yaml()
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Figures, and quotations between double quotes, in reading order.
+fn candidates(text: &str) -> Vec<Range<usize>> {
+    let mut found: Vec<Range<usize>> = figure::find_figures(text)
+        .into_iter()
+        .map(|f| f.range)
+        .collect();
+    found.extend(quotations(text));
+    found.sort_by_key(|r| (r.start, r.end));
+    found
+}
+
+/// The text inside each pair of straight or curly double quotes, when it is more than two
+/// words (shorter ones are scare quotes: "backer", "Stargate").
+fn quotations(text: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut open: Option<usize> = None;
+    for (at, c) in text.char_indices() {
+        match (c, open) {
+            ('"' | '\u{201c}', None) => open = Some(at + c.len_utf8()),
+            ('"' | '\u{201d}', Some(start)) => {
+                let inner = text[start..at].trim_end_matches([',', '.', ' ']);
+                if inner.split_whitespace().count() > 2 && !inner.contains('\n') {
+                    found.push(start..start + inner.len());
+                }
+                open = None;
+            }
+            ('\n', Some(_)) if text[at..].starts_with("\n\n") => open = None,
+            _ => {}
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotations_skip_scare_quotes() {
+        let text = "a \"backer\" said \"the most inspiring entrepreneur of our time,\" and more";
+        let found: Vec<&str> = quotations(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, ["the most inspiring entrepreneur of our time"]);
+    }
+}
