@@ -11,11 +11,12 @@
 
 mod http;
 mod live;
+mod request;
 mod watch;
 
 /// The request parser, public for the fuzz target `serve_request` (`fuzz/`): it is the one
 /// function every byte a client sends goes through, so it is fuzzed on its own.
-pub use http::{Request, Status, Target, parse_request};
+pub use request::{Request, Status, Target, parse_request};
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
