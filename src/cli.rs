@@ -3,7 +3,7 @@
 //! usage error (clap's own).
 
 use std::io::{self, IsTerminal};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
@@ -207,68 +207,15 @@ pub fn main() -> ExitCode {
         }
         Command::New {
             what: New::Annotation(request),
-        } => match scaffold::new_annotation(&request) {
-            Ok(written) => {
-                let what = match &request.add_to {
-                    Some(id) => format!("added a target to `{id}` in"),
-                    None => "added to".to_string(),
-                };
-                print_out(
-                    &format!("{what} {}:\n{}\n", written.file.display(), written.yaml),
-                    ExitCode::SUCCESS,
-                )
-            }
-            Err(problems) => report(&problems),
-        },
+        } => run_new_annotation(&request),
         Command::Suggest { source, root } => match suggest::suggest(&root, source.as_deref()) {
             Ok(yaml) => print_out(&yaml, ExitCode::SUCCESS),
             Err(problems) => report(&problems),
         },
-        Command::List { format, root } => match list::list(&root) {
-            Ok(listed) => {
-                let text = match format {
-                    Format::Human => list::list_table(&listed),
-                    Format::Json => {
-                        format!("{:#}\n", serde_json::to_value(&listed).unwrap_or_default())
-                    }
-                };
-                print_out(&text, ExitCode::SUCCESS)
-            }
-            Err(problems) => report(&problems),
-        },
-        Command::Init { dir, bare, force } => match crate::init::init(&dir, bare, force) {
-            Ok(files) => {
-                let created: String = files
-                    .iter()
-                    .map(|file| format!("created {}\n", dir.join(file).display()))
-                    .collect();
-                print_out(
-                    &(created + &crate::init::next_steps(&dir)),
-                    ExitCode::SUCCESS,
-                )
-            }
-            Err(error) => {
-                let help = match error {
-                    crate::init::InitError::NotEmpty(_) => {
-                        "help: pick an empty or new folder, or pass `--force` to write the new site's files there (other files stay)\n"
-                    }
-                    _ => "",
-                };
-                console::err(&format!("error: {error}\n{help}"));
-                ExitCode::FAILURE
-            }
-        },
+        Command::List { format, root } => run_list(&root, format),
+        Command::Init { dir, bare, force } => run_init(&dir, bare, force),
         Command::Schema => print_out(&crate::schema::annotations_schema(), ExitCode::SUCCESS),
-        Command::Explain { code } => match crate::explain::explain(&code) {
-            Some(text) => print_out(&text, ExitCode::SUCCESS),
-            None => {
-                console::err(&format!(
-                    "error: `{code}` is not a brief error code\nknown codes: {}\n",
-                    crate::explain::codes().join(", ")
-                ));
-                ExitCode::from(2)
-            }
-        },
+        Command::Explain { code } => run_explain(&code),
         #[cfg(feature = "serve")]
         Command::Serve {
             site,
@@ -291,16 +238,95 @@ pub fn main() -> ExitCode {
             root,
             force,
             overrides,
-        } => match crate::import::import(&root, &files, force, &overrides) {
-            Ok(files) => {
-                let lines: String = files
-                    .iter()
-                    .map(|file| format!("imported {}\n", file.display()))
-                    .collect();
-                print_out(&lines, ExitCode::SUCCESS)
-            }
-            Err(problems) => report(&problems.into_iter().collect()),
-        },
+        } => run_import(&root, &files, force, &overrides),
+    }
+}
+
+fn run_new_annotation(request: &NewAnnotation) -> ExitCode {
+    match scaffold::new_annotation(request) {
+        Ok(written) => {
+            let what = match &request.add_to {
+                Some(id) => format!("added a target to `{id}` in"),
+                None => "added to".to_string(),
+            };
+            print_out(
+                &format!("{what} {}:\n{}\n", written.file.display(), written.yaml),
+                ExitCode::SUCCESS,
+            )
+        }
+        Err(problems) => report(&problems),
+    }
+}
+
+fn run_list(root: &Path, format: Format) -> ExitCode {
+    match list::list(root) {
+        Ok(listed) => {
+            let text = match format {
+                Format::Human => list::list_table(&listed),
+                Format::Json => {
+                    format!("{:#}\n", serde_json::to_value(&listed).unwrap_or_default())
+                }
+            };
+            print_out(&text, ExitCode::SUCCESS)
+        }
+        Err(problems) => report(&problems),
+    }
+}
+
+fn run_init(dir: &Path, bare: bool, force: bool) -> ExitCode {
+    match crate::init::init(dir, bare, force) {
+        Ok(files) => {
+            let created: String = files
+                .iter()
+                .map(|file| format!("created {}\n", dir.join(file).display()))
+                .collect();
+            print_out(
+                &(created + &crate::init::next_steps(dir)),
+                ExitCode::SUCCESS,
+            )
+        }
+        Err(error) => {
+            let help = match error {
+                crate::init::InitError::NotEmpty(_) => {
+                    "help: pick an empty or new folder, or pass `--force` to write the new site's files there (other files stay)\n"
+                }
+                _ => "",
+            };
+            console::err(&format!("error: {error}\n{help}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An unknown code is a usage error (status 2), like a mistyped flag.
+fn run_explain(code: &str) -> ExitCode {
+    match crate::explain::explain(code) {
+        Some(text) => print_out(&text, ExitCode::SUCCESS),
+        None => {
+            console::err(&format!(
+                "error: `{code}` is not a brief error code\nknown codes: {}\n",
+                crate::explain::codes().join(", ")
+            ));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_import(
+    root: &Path,
+    files: &[PathBuf],
+    force: bool,
+    overrides: &crate::import::Overrides,
+) -> ExitCode {
+    match crate::import::import(root, files, force, overrides) {
+        Ok(files) => {
+            let lines: String = files
+                .iter()
+                .map(|file| format!("imported {}\n", file.display()))
+                .collect();
+            print_out(&lines, ExitCode::SUCCESS)
+        }
+        Err(problems) => report(&problems.into_iter().collect()),
     }
 }
 
