@@ -151,19 +151,10 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
                 .help("give the site's public address, like `https://user.github.io/repo/`; links never need it, only sitemap.xml and canonical links"),
         );
     }
-    let briefing_file = Path::new("content/index.md");
-    let briefing = match read_text(root, briefing_file) {
-        Ok(text) => content::parse_briefing(briefing_file, text)
-            .map_err(|problems| diagnostics.extend(problems))
-            .ok(),
-        Err(problem) => {
-            diagnostics.push(problem);
-            None
-        }
-    };
+    let series = series::load(root, diagnostics);
+    let briefing = load_home(root, &config, !series.is_empty(), diagnostics);
     let sources = load_sources(root, &config, diagnostics);
     let (annotations, unloaded) = load_annotations(root, diagnostics);
-    let series = series::load(root, diagnostics);
     Some(Site {
         config,
         briefing: briefing?,
@@ -172,6 +163,31 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
         annotations,
         unloaded,
     })
+}
+
+/// `content/index.md`, the home briefing. A series may do without it: the home page is then
+/// the list of its briefings under the site's title.
+fn load_home(
+    root: &Path,
+    config: &SiteConfig,
+    has_series: bool,
+    diagnostics: &mut Diagnostics,
+) -> Option<Briefing> {
+    let file = Path::new(HOME);
+    let missing = std::fs::symlink_metadata(root.join(file))
+        .is_err_and(|error| error.kind() == std::io::ErrorKind::NotFound);
+    let text = if missing && has_series {
+        // A title alone, quoted as JSON (which YAML reads), so any title parses.
+        let title = config.title.as_deref().unwrap_or("Briefings");
+        format!("---\ntitle: {}\n---\n", serde_json::Value::from(title))
+    } else {
+        read_text(root, file)
+            .map_err(|problem| diagnostics.push(problem))
+            .ok()?
+    };
+    content::parse_briefing(file, text)
+        .map_err(|problems| diagnostics.extend(problems))
+        .ok()
 }
 
 fn load_annotations(root: &Path, diagnostics: &mut Diagnostics) -> (Vec<Annotation>, Unloaded) {
@@ -262,6 +278,9 @@ fn load_sources(root: &Path, config: &SiteConfig, diagnostics: &mut Diagnostics)
     sources
 }
 
+/// The home briefing, relative to the site root.
+const HOME: &str = "content/index.md";
+
 /// The longest file name most file systems accept, in bytes.
 const MAX_NAME_BYTES: usize = 255;
 
@@ -318,8 +337,8 @@ fn read_annotation_text(root: &Path, file: &Path) -> Result<String, Diagnostic> 
 fn unreadable(file: &Path, error: &std::io::Error) -> Diagnostic {
     let diagnostic =
         Diagnostic::error("E009", format!("cannot read `{}`: {error}", file.display()));
-    if error.kind() == std::io::ErrorKind::NotFound && file == Path::new("content/index.md") {
-        diagnostic.help("a site needs `content/index.md`, the briefing; see README.md, Quick start")
+    if error.kind() == std::io::ErrorKind::NotFound && file == Path::new(HOME) {
+        diagnostic.help("a site needs `content/index.md`, the briefing (or briefings in `content/briefings/`); see README.md, Quick start")
     } else {
         diagnostic
             .at(Location::file_start(file))

@@ -436,3 +436,27 @@ fn w301_matches_its_snapshot() {
         "run with BRIEF_BLESS=1 after a deliberate change\n{mismatch:?}"
     );
 }
+
+/// A series needs no `content/index.md`: the home page is the list under the site's title.
+#[test]
+fn a_series_without_index_md_has_a_home_page_that_lists_it() {
+    let site = series_site().file(
+        "content/site.yaml",
+        "title: \"Port desk: daily\"\nbase_url: https://news.example.org/port/\n",
+    );
+    std::fs::remove_file(site.root().join("content/index.md")).expect("index.md removed");
+    let run = site.brief(&["build", "--deny-warnings"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let home = site.page("index.html");
+    assert_eq!(text_of(&home, "title"), "Port desk: daily");
+    assert_eq!(select(&home, ".series-list li a").len(), 3);
+    assert_eq!(select(&home, ".briefing > p").len(), 0, "no text of its own");
+    let no_series = Site::empty().file("content/sources/a.md", SOURCE_A);
+    let run = no_series.brief(&["build"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr().contains("content/briefings/"),
+        "the help names both ways: {}",
+        run.stderr()
+    );
+}
