@@ -5,9 +5,12 @@
 //! of events, each with its date as precise as written, the words, and a link to its passage;
 //! the theme draws it (the default as an ordered list on a vertical rule, which screen readers
 //! read as a list). Nothing is merged: when sources date one event differently, the
-//! annotation of each source is its own event with its outlet, so the contradiction shows.
+//! annotation of each source is its own event with its outlet. Annotations that share a
+//! `label` name one event; when their dates differ, each event lists the others' dates as
+//! disputed, so the contradiction is said, not left for the reader to spot.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -72,6 +75,17 @@ impl EventDate {
             EventDate::Year(y) => (y, 0, 0),
             EventDate::Month(y, m) => (y, m, 0),
             EventDate::Day(d) => (d.year, d.month, d.day),
+        }
+    }
+
+    /// Whether two dates can both be true: equal, or one lies within the other (2025 and
+    /// 21 January 2025 agree; 17 and 21 January do not).
+    fn agrees(self, other: EventDate) -> bool {
+        let (a, b) = (self.start(), other.start());
+        match (self, other) {
+            (EventDate::Year(_), _) | (_, EventDate::Year(_)) => a.0 == b.0,
+            (EventDate::Month(..), _) | (_, EventDate::Month(..)) => (a.0, a.1) == (b.0, b.1),
+            _ => a == b,
         }
     }
 
@@ -140,11 +154,27 @@ pub struct Event {
     pub href: String,
     /// The outlet of the passage's source.
     pub outlet: String,
+    /// Other dates given for the same event (annotations with the same `label`), if any
+    /// differs from this one's.
+    pub disputed: Vec<Dispute>,
+}
+
+/// Another source's date for the same event.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dispute {
+    /// As a reader reads it.
+    pub date: String,
+    /// For `<time datetime>`.
+    pub datetime: String,
+    /// Who gives that date.
+    pub outlet: String,
+    /// Its passage, relative to the site root.
+    pub href: String,
 }
 
 /// The dated annotations among those `cited` (by id), in date order, then in display order.
 pub fn events(resolved: &Resolved, sources: &[Source], cited: impl Fn(&str) -> bool) -> Vec<Event> {
-    let mut dated: Vec<(EventDate, usize, Event)> = resolved
+    let mut dated: Vec<Dated> = resolved
         .annotations
         .iter()
         .filter(|a| cited(&a.annotation.id))
@@ -162,12 +192,55 @@ pub fn events(resolved: &Resolved, sources: &[Source], cited: impl Fn(&str) -> b
                 id: a.annotation.id.clone(),
                 href: format!("sources/{}.html#{}", source.slug, passage.dom_id),
                 outlet: source.meta.outlet.clone(),
+                disputed: Vec::new(),
             };
-            Some((date, a.number, event))
+            let same_event = a.annotation.label.as_deref().map(event_key);
+            Some((date, a.number, same_event, event))
         })
         .collect();
     dated.sort_by_key(|a| (a.0, a.1));
-    dated.into_iter().map(|(_, _, event)| event).collect()
+    mark_disputes(&mut dated);
+    dated.into_iter().map(|(.., event)| event).collect()
+}
+
+type Dated = (EventDate, usize, Option<String>, Event);
+
+/// Labels name the same event whatever their case and spacing.
+fn event_key(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Gives each event the dates that other events of the same label state and that cannot be
+/// true with its own.
+fn mark_disputes(dated: &mut [Dated]) {
+    let mut by_event: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, (_, _, key, _)) in dated.iter().enumerate() {
+        if let Some(key) = key {
+            by_event.entry(key.clone()).or_default().push(index);
+        }
+    }
+    for indices in by_event.values() {
+        for &i in indices {
+            let disputed: Vec<Dispute> = indices
+                .iter()
+                .filter(|&&j| !dated[j].0.agrees(dated[i].0))
+                .map(|&j| {
+                    let other = &dated[j].3;
+                    Dispute {
+                        date: other.date.clone(),
+                        datetime: other.datetime.clone(),
+                        outlet: other.outlet.clone(),
+                        href: other.href.clone(),
+                    }
+                })
+                .collect();
+            dated[i].3.disputed = disputed;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -188,5 +261,10 @@ mod tests {
         assert!(EventDate::parse("2025-13").is_err());
         assert!(EventDate::parse("25").is_err());
         assert!(EventDate::parse("2025-02-30").is_err());
+        let same_year = EventDate::parse("2025").expect("a year");
+        assert!(same_year.agrees(day) && day.agrees(month) && day.agrees(day));
+        let other_day = EventDate::parse("2025-01-17").expect("a day");
+        assert!(!day.agrees(other_day) && other_day.agrees(month));
+        assert!(!year.agrees(day));
     }
 }

@@ -450,7 +450,11 @@ fn a_series_without_index_md_has_a_home_page_that_lists_it() {
     let home = site.page("index.html");
     assert_eq!(text_of(&home, "title"), "Port desk: daily");
     assert_eq!(select(&home, ".series-list li a").len(), 3);
-    assert_eq!(select(&home, ".briefing > p").len(), 0, "no text of its own");
+    assert_eq!(
+        select(&home, ".briefing > p").len(),
+        0,
+        "no text of its own"
+    );
     let no_series = Site::empty().file("content/sources/a.md", SOURCE_A);
     let run = no_series.brief(&["build"]);
     assert_eq!(run.code(), 1);
@@ -459,4 +463,51 @@ fn a_series_without_index_md_has_a_home_page_that_lists_it() {
         "the help names both ways: {}",
         run.stderr()
     );
+}
+
+/// Two sources dating one event (one label) on different days: the timeline says they differ,
+/// on each event, with the other's date and passage. Dates that can both be true do not.
+#[test]
+fn a_date_two_sources_disagree_on_is_shown_as_disputed() {
+    let dated = |cost: &str, good: &str| {
+        Site::empty()
+            .file(
+                "content/index.md",
+                "---\ntitle: B\n---\n\n[](@good), then [$500 billion](@cost).\n",
+            )
+            .file("content/sources/a.md", SOURCE_A)
+            .file("content/sources/b.md", SOURCE_B)
+            .file(
+                "content/annotations/a.yaml",
+                ANNOTATIONS.replace(
+                    "  quote: $500 billion\n",
+                    &format!("  quote: $500 billion\n  date: {cost}\n  label: The vote\n"),
+                ) + &format!("  date: {good}\n  label: the  Vote\n"),
+            )
+    };
+    let site = dated("2025-01-17", "2025-01-18");
+    site.build();
+    let home = site.page("index.html");
+    let disputes: Vec<String> = select(&home, ".timeline li .timeline-dispute")
+        .iter()
+        .map(|span| span.text().collect())
+        .collect();
+    assert_eq!(
+        disputes,
+        [
+            "Sources differ on this date: Weekly B gives 18 January 2025.",
+            "Sources differ on this date: Daily A gives 17 January 2025."
+        ]
+    );
+    let links: Vec<&str> = select(&home, ".timeline-dispute a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(
+        links,
+        ["sources/b.html#ann-good", "sources/a.html#ann-cost"]
+    );
+    let agreeing = dated("2025", "2025-01-18");
+    agreeing.build();
+    assert!(select(&agreeing.page("index.html"), ".timeline-dispute").is_empty());
 }
