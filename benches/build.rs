@@ -51,7 +51,11 @@ fn stages(root: &Path, label: &str) {
         output: Some(out.clone()),
         ..options.clone()
     };
-    let build = time(RUNS, || site::build(&build_options, true));
+    let build = time(RUNS, || {
+        let mut outcome = site::build(&build_options);
+        site::write(&build_options, &mut outcome);
+        outcome
+    });
     report(
         &format!("{label}: load ({} sources)", site.sources.len()),
         load,

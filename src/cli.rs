@@ -345,7 +345,13 @@ fn run_serve(options: &crate::serve::ServeOptions) -> ExitCode {
 
 fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitCode {
     let show_progress = verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
-    let outcome = with_progress(show_progress, || site::build(options, write));
+    let outcome = with_progress(show_progress, || {
+        let mut outcome = site::build(options);
+        if write {
+            site::write(options, &mut outcome);
+        }
+        outcome
+    });
     let shown: Diagnostics = outcome
         .diagnostics
         .sorted()
@@ -358,9 +364,10 @@ fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitC
     }
     if verbosity == Verbosity::Verbose {
         let written: String = outcome
-            .written
+            .files
             .iter()
-            .map(|(path, bytes)| format!("  {path} ({bytes} bytes)\n"))
+            .flatten()
+            .map(|(path, bytes)| format!("  {path} ({} bytes)\n", bytes.len()))
             .collect();
         console::err(&written);
     }
@@ -415,7 +422,7 @@ fn progress_line(elapsed: Duration) -> String {
 }
 
 fn check_json(options: &BuildOptions) -> ExitCode {
-    let outcome = site::build(options, false);
+    let outcome = site::build(options);
     let status = if outcome.failed {
         ExitCode::FAILURE
     } else {

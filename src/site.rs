@@ -67,8 +67,9 @@ pub struct Outcome {
     pub annotations: usize,
     /// How long the run took.
     pub elapsed: Duration,
-    /// Every file of the site with its size, when it rendered (for `--verbose`).
-    pub written: Vec<(String, usize)>,
+    /// The site's files, when it rendered: [`write`] puts them on disk, `serve` answers from
+    /// them, `check` drops them.
+    pub files: Option<SiteFiles>,
     /// Whether the run failed (errors, or warnings under `--deny-warnings`).
     pub failed: bool,
 }
@@ -87,8 +88,8 @@ impl Outcome {
     }
 }
 
-/// Builds the site and, unless `write` is false (`brief check`), writes it.
-pub fn build(options: &BuildOptions, write: bool) -> Outcome {
+/// Builds the site in memory: load, resolve, render. Nothing is written (see [`write`]).
+pub fn build(options: &BuildOptions) -> Outcome {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::default();
     let mut annotations = 0;
@@ -101,29 +102,34 @@ pub fn build(options: &BuildOptions, write: bool) -> Outcome {
     let pages = files
         .as_ref()
         .map(|f| f.keys().filter(|p| p.ends_with(".html")).count());
-    let written = files
-        .iter()
-        .flatten()
-        .map(|(path, bytes)| (path.clone(), bytes.len()))
-        .collect();
-    if let (Some(files), true, false) = (&files, write, failed) {
-        let output = options
-            .output
-            .clone()
-            .unwrap_or_else(|| options.root.join("public"));
-        if let Err(error) = output::write_site(&output, &options.root, files) {
-            diagnostics.push(Diagnostic::error("E008", error.to_string()).help(error.help()));
-        }
-    }
-    let failed = failed || diagnostics.fails(options.deny_warnings);
     Outcome {
         diagnostics,
         pages,
         annotations,
-        written,
+        files,
         elapsed: started.elapsed(),
         failed,
     }
+}
+
+/// Writes a site that built without failing into its output folder (`public/` by default),
+/// swapping it in whole; a site that cannot be written fails the outcome with E008.
+pub fn write(options: &BuildOptions, outcome: &mut Outcome) {
+    let Some(files) = outcome.files.as_ref().filter(|_| !outcome.failed) else {
+        return;
+    };
+    let started = Instant::now();
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    if let Err(error) = output::write_site(&output, &options.root, files) {
+        outcome
+            .diagnostics
+            .push(Diagnostic::error("E008", error.to_string()).help(error.help()));
+        outcome.failed = true;
+    }
+    outcome.elapsed += started.elapsed();
 }
 
 /// Reads `content/`: site.yaml, the briefing and the sources.

@@ -12,5 +12,5 @@ fuzz_target!(|text: &str| {
         root,
         ..brief::site::BuildOptions::default()
     };
-    let _ = brief::site::build(&options, false);
+    let _ = brief::site::build(&options);
 });

@@ -1,8 +1,7 @@
 //! `brief serve`: the live preview an editor keeps open while writing.
 //!
 //! It runs the ordinary build ([`crate::site::build`], the same stages and checks as
-//! `brief build`) into a private temporary folder, loads the result into memory, and serves that
-//! snapshot over HTTP ([`http`]), on loopback unless told otherwise. A watcher ([`watch`])
+//! `brief build`), keeps the files it renders in memory, and serves that snapshot over HTTP ([`http`]), on loopback unless told otherwise. A watcher ([`watch`])
 //! turns each burst of changes under `content/` and `themes/` into one rebuild, and each
 //! outcome goes to the [`live::Hub`] that open pages follow through server-sent events: a good
 //! build swaps the snapshot and reloads them; a failed one keeps the last good snapshot and
@@ -20,17 +19,15 @@ pub use request::{Request, Status, Target, parse_request};
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use thiserror::Error;
-use walkdir::WalkDir;
 
 use crate::console;
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity, plural};
-use crate::output::{self, SiteFiles};
+use crate::diagnostics::{Diagnostics, Severity, plural};
 use crate::site::{self, BuildOptions, Outcome};
 
 /// What `brief serve` is asked to do.
@@ -100,9 +97,6 @@ pub enum ServeError {
         /// What the system said.
         source: io::Error,
     },
-    /// The private folder for the preview build cannot be made.
-    #[error("cannot make a temporary folder for the preview: {0}")]
-    Private(io::Error),
     /// The file watcher refused a folder (too many watches, say: `--poll` avoids them).
     #[error("cannot watch `{}` for changes: {source}; try `--poll`", path.display())]
     Watch {
@@ -128,8 +122,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     serve_until(options, &stop)
 }
 
-/// Serves until `stop` is set (or `stop_after`), then returns with every thread told to end
-/// and the private build folder removed.
+/// Serves until `stop` is set (or `stop_after`), then returns with every thread told to end.
 pub fn serve_until(options: &ServeOptions, stop: &Arc<AtomicBool>) -> Result<(), ServeError> {
     let deadline = options.stop_after.map(|after| Instant::now() + after);
     let listener = listen(options)?;
@@ -143,15 +136,9 @@ pub fn serve_until(options: &ServeOptions, stop: &Arc<AtomicBool>) -> Result<(),
             options.bind
         ));
     }
-    // Dropped on return, which removes the preview build.
-    let private = tempfile::Builder::new()
-        .prefix("brief-serve-")
-        .tempdir()
-        .map_err(ServeError::Private)?;
     let rebuilder = Rebuilder {
         build: BuildOptions {
             root: options.root.clone(),
-            output: Some(private.path().join("site")),
             deny_warnings: options.deny_warnings,
             ..BuildOptions::default()
         },
@@ -213,12 +200,8 @@ impl Rebuilder {
                 console::err(&format!("warning: the file watcher reported: {error}\n"));
             }
         }
-        let mut outcome = site::build(&self.build, true);
-        let files = if outcome.failed {
-            None
-        } else {
-            self.read_output(&mut outcome)
-        };
+        let mut outcome = site::build(&self.build);
+        let files = outcome.files.take().filter(|_| !outcome.failed);
         let shown: Diagnostics = outcome
             .diagnostics
             .sorted()
@@ -242,19 +225,6 @@ impl Rebuilder {
                 console::err(&format!("{}\n", failure_line(&outcome, cause.as_deref())));
             }
         }
-    }
-
-    /// Reads the written site back into memory; if that fails, the build counts as failed.
-    fn read_output(&self, outcome: &mut Outcome) -> Option<SiteFiles> {
-        let output = self.build.output.as_deref()?;
-        read_site(output)
-            .map_err(|error| {
-                outcome.diagnostics.push(Diagnostic::error(
-                    "E008",
-                    format!("cannot read the preview build back: {error}"),
-                ));
-            })
-            .ok()
     }
 }
 
@@ -294,26 +264,4 @@ fn failure_line(outcome: &Outcome, cause: Option<&str>) -> String {
             "build failed with {problems}; the preview shows them and reloads once they are fixed"
         ),
     }
-}
-
-/// Every file of a written site by `/`-separated path, without brief's marker.
-fn read_site(output: &Path) -> io::Result<SiteFiles> {
-    let mut files = SiteFiles::new();
-    for entry in WalkDir::new(output).sort_by_file_name() {
-        let entry = entry.map_err(io::Error::other)?;
-        if !entry.file_type().is_file() || entry.file_name() == output::MARKER {
-            continue;
-        }
-        let relative = entry
-            .path()
-            .strip_prefix(output)
-            .map_err(io::Error::other)?;
-        let key = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        files.insert(key, std::fs::read(entry.path())?);
-    }
-    Ok(files)
 }
