@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 
 use crate::console;
-use crate::diagnostics::{Diagnostics, Severity};
+use crate::diagnostics::Diagnostics;
 use crate::scaffold::{self, NewAnnotation};
 use crate::site::{self, BuildOptions};
 use crate::{list, suggest};
@@ -352,16 +352,11 @@ fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitC
         }
         outcome
     });
-    let shown: Diagnostics = outcome
-        .diagnostics
-        .sorted()
-        .into_iter()
-        .filter(|d| verbosity != Verbosity::Quiet || d.severity == Severity::Error)
-        .cloned()
-        .collect();
-    if !shown.is_empty() {
-        console::err(&shown.render(styled()));
-    }
+    console::err(
+        &outcome
+            .diagnostics
+            .report(verbosity == Verbosity::Quiet, styled()),
+    );
     if verbosity == Verbosity::Verbose {
         let written: String = outcome
             .files

@@ -307,6 +307,18 @@ impl Diagnostics {
         items
     }
 
+    /// The report of a run: every problem, or only the errors when `quiet`, rendered; empty
+    /// when there is nothing to show.
+    pub fn report(&self, quiet: bool, styled: bool) -> String {
+        let shown: Diagnostics = self
+            .items
+            .iter()
+            .filter(|d| !quiet || d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        shown.render(styled)
+    }
+
     /// Renders every problem, one after another, separated by blank lines.
     pub fn render(&self, styled: bool) -> String {
         self.sorted()

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 
 use crate::console;
-use crate::diagnostics::{Diagnostics, Severity, plural};
+use crate::diagnostics::{Severity, plural};
 use crate::site::{self, BuildOptions, Outcome};
 
 /// What `brief serve` is asked to do.
@@ -202,16 +202,7 @@ impl Rebuilder {
         }
         let mut outcome = site::build(&self.build);
         let files = outcome.files.take().filter(|_| !outcome.failed);
-        let shown: Diagnostics = outcome
-            .diagnostics
-            .sorted()
-            .into_iter()
-            .filter(|d| !self.quiet || d.severity == Severity::Error)
-            .cloned()
-            .collect();
-        if !shown.is_empty() {
-            console::err(&shown.render(self.styled));
-        }
+        console::err(&outcome.diagnostics.report(self.quiet, self.styled));
         let cause = batch.map(watch::Batch::describe);
         match files {
             Some(files) => {
