@@ -9,6 +9,7 @@
 use crate::annotate::resolve::Resolved;
 use crate::content::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::render::theme::Theme;
 use crate::render::{annotations, escape_html};
 use crate::series::FOLDER;
 use crate::site::Site;
@@ -22,7 +23,12 @@ pub fn published(site: &Site) -> bool {
 }
 
 /// The feed, or `None` (with W301 when there is a series but no base URL).
-pub fn atom(site: &Site, resolved: &Resolved, diagnostics: &mut Diagnostics) -> Option<String> {
+pub fn atom(
+    site: &Site,
+    resolved: &Resolved,
+    theme: &Theme,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
     let newest = site.series.first()?;
     let Some(base) = &site.config.base_url else {
         diagnostics.push(
@@ -61,7 +67,9 @@ pub fn atom(site: &Site, resolved: &Resolved, diagnostics: &mut Diagnostics) -> 
     for (entry, cited) in site.series.iter().zip(&resolved.series) {
         let meta = &entry.briefing.meta;
         let page = url(&entry.href);
-        let body = annotations::briefing_html(&cited.events, resolved, &site.sources, "../");
+        // A theme partial that fails here fails on the briefing's own page too, which reports it.
+        let body = annotations::briefing_html(&cited.events, resolved, &site.sources, "../", theme)
+            .ok()?;
         xml.push_str("<entry>\n");
         xml.push_str(&format!("<id>{page}</id>\n"));
         xml.push_str(&format!("<title>{}</title>\n", escape_html(&meta.title)));

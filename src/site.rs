@@ -457,7 +457,11 @@ pub fn render(
         .as_deref()
         .unwrap_or(&site.briefing.meta.title);
     let passages = annotations::passages_by_source(resolved, site.sources.len());
-    let briefing_html = annotations::briefing_html(&resolved.briefing, resolved, &site.sources, "");
+    // The briefing's body appears on index.html and on print.html: rendered once.
+    let briefing_html =
+        annotations::briefing_html(&resolved.briefing, resolved, &site.sources, "", &theme)
+            .map_err(|problem| diagnostics.push(problem))
+            .ok()?;
     // A source is cited when the briefing cites one of its passages or links to its page.
     let linked: HashSet<&str> = briefing_html
         .split("href=\"sources/")
@@ -542,7 +546,7 @@ pub fn render(
         )
         .into_bytes(),
     );
-    if let Some(feed) = feed::atom(site, resolved, diagnostics) {
+    if let Some(feed) = feed::atom(site, resolved, &shared.theme, diagnostics) {
         files.insert(feed::PATH.to_string(), feed.into_bytes());
     }
     if let Some(base) = &site.config.base_url {
@@ -616,6 +620,7 @@ impl Page {
             site,
             resolved,
             sources,
+            theme,
             ..
         } = shared;
         let mut context = shared.base.clone();
@@ -627,7 +632,10 @@ impl Page {
             Page::Briefing => {
                 let meta = &site.briefing.meta;
                 let key_figures = annotations::key_figures(resolved, &site.sources);
-                context.insert("key_figures_chart", &chart::key_figures_chart(&key_figures));
+                context.insert(
+                    "key_figures_chart",
+                    &chart::key_figures_chart(&key_figures, theme)?,
+                );
                 context.insert("key_figures", &key_figures);
                 context.insert(
                     "timeline",
@@ -653,7 +661,8 @@ impl Page {
                     source,
                     &shared.passages[index],
                     annotations::Placement::SOURCE_PAGE,
-                );
+                    theme,
+                )?;
                 context.insert("source", &sources[index]);
                 // Alone, the home briefing is "the briefing": a list only with a series.
                 let cited_in: &[series::SeriesEntry<'_>] = if site.series.is_empty() {
@@ -685,7 +694,8 @@ impl Page {
                     resolved,
                     &site.sources,
                     "../",
-                );
+                    theme,
+                )?;
                 context.insert("briefing", &entry.briefing.meta);
                 let counts = &resolved.series[index].counts;
                 context.insert(
@@ -732,25 +742,30 @@ impl Page {
                 ("404.html", "404.html".to_string(), "", page, String::new())
             }
             Page::Print => {
-                let print_sources: Vec<serde_json::Value> = shared
+                let print_sources = shared
                     .cited
                     .iter()
                     .map(|&index| {
                         let source = &site.sources[index];
-                        serde_json::json!({
+                        let html = annotations::source_html(
+                            source,
+                            &shared.passages[index],
+                            annotations::Placement {
+                                root: "",
+                                id_prefix: &format!("{}--", source.slug),
+                            },
+                            theme,
+                        )?;
+                        Ok(serde_json::json!({
                             "slug": source.slug,
                             "title": source.meta.title,
                             "outlet": source.meta.outlet,
                             "date": source.meta.date,
                             "url": source.meta.url,
-                            "html": annotations::source_html(
-                                source,
-                                &shared.passages[index],
-                                annotations::Placement { root: "", id_prefix: &format!("{}--", source.slug) },
-                            ),
-                        })
+                            "html": html,
+                        }))
                     })
-                    .collect();
+                    .collect::<Result<Vec<serde_json::Value>, Diagnostic>>()?;
                 context.insert("print_sources", &print_sources);
                 let page = PageContext {
                     kind: "print",
@@ -765,6 +780,14 @@ impl Page {
             }
             Page::Annotations => {
                 context.insert("annotations", &annotations::views(resolved, &site.sources));
+                // The sources to filter by: those with at least one annotated passage.
+                let annotated: Vec<&SourceContext<'_>> = sources
+                    .iter()
+                    .zip(&shared.passages)
+                    .filter(|(_, passages)| !passages.is_empty())
+                    .map(|(source, _)| source)
+                    .collect();
+                context.insert("annotated_sources", &annotated);
                 // As on source pages, a list only with a series.
                 let cited_in: BTreeMap<&str, Vec<series::SeriesEntry<'_>>> = resolved
                     .annotations

@@ -294,6 +294,11 @@ fn close_citation(
     );
     out.events
         .push((Event::InlineHtml(CowStr::from(open)), link.range.clone()));
+    let quoted = target.kind == Kind::Quote && !already_quoted(citing.file, &link);
+    if quoted {
+        out.events
+            .push((Event::InlineHtml(CowStr::from("<q>")), link.range.clone()));
+    }
     if link.text.trim().is_empty() {
         out.events.push((
             Event::Text(CowStr::from(target.quote.clone())),
@@ -302,8 +307,26 @@ fn close_citation(
     } else {
         out.events.extend(link.inner);
     }
+    if quoted {
+        out.events
+            .push((Event::InlineHtml(CowStr::from("</q>")), link.range.clone()));
+    }
     out.events
         .push((Event::InlineHtml(CowStr::from("</a>")), link.range));
+}
+
+/// Whether the editor already put quotation marks around a quote's citation, inside the link
+/// text or just outside it: then the citation gets no `<q>`, whose marks would double them.
+fn already_quoted(file: &MarkdownFile, link: &Open) -> bool {
+    const MARKS: [char; 8] = [
+        '"', '\u{201c}', '\u{201d}', '\u{201e}', '\u{ab}', '\u{bb}', '\u{2018}', '\u{2019}',
+    ];
+    let before = file
+        .text
+        .get(file.body_offset..file.body_offset + link.range.start)
+        .unwrap_or("");
+    let text = link.text.trim();
+    before.ends_with(MARKS) || text.starts_with(MARKS) || text.ends_with(MARKS)
 }
 
 fn unknown_id(

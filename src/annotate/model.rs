@@ -87,8 +87,11 @@ pub(crate) struct AnnotationEntry {
     unit: Option<Spanned<String>>,
     /// Quotes: who said it.
     speaker: Option<String>,
-    /// Figures: a short label for tables and the chart (default: the note's first line).
+    /// A short label for tables, the timeline and the chart (default: the note's first line).
     label: Option<String>,
+    /// Figures: drawn in the key-figures chart (the editor chooses what is compared).
+    #[serde(default)]
+    chart: bool,
     /// Markdown shown beside the passage and in the briefing; may cite other annotations.
     note: Option<String>,
     /// The quote runs on across a paragraph break on purpose (otherwise `brief check` warns).
@@ -147,6 +150,8 @@ pub struct Annotation {
     pub speaker: Option<String>,
     /// For figures: a short label for tables and the chart.
     pub label: Option<String>,
+    /// For figures: drawn in the key-figures chart.
+    pub chart: bool,
     /// Markdown shown beside the passage and in the briefing.
     pub note: Option<String>,
     /// Whether a quote may run across a paragraph break.
@@ -481,6 +486,7 @@ fn check_entry(
             unit,
             speaker: entry.speaker,
             label: entry.label,
+            chart: entry.chart,
             note: entry.note,
             across_paragraphs: entry.across_paragraphs,
             at: id_at,

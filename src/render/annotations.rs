@@ -3,18 +3,22 @@
 //! `annotations.html` lists. Everything here reads the resolved model; nothing is checked here.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, TagEnd};
 use serde::Serialize;
+use tera::Context;
 
 use super::escape_html;
 use super::passages::{self, Mark};
+use super::theme::Theme;
 use crate::annotate::diff::{WordChange, diff_words};
 use crate::annotate::figure::same_value;
 use crate::annotate::jsonld::{self, ExportAnnotation, ExportTarget};
 use crate::annotate::model::Kind;
 use crate::annotate::resolve::{Anchored, Passage, Resolved, value_text};
 use crate::content::Source;
+use crate::diagnostics::Diagnostic;
 
 /// Where a source's passages are rendered: on the source's own page, or inside `print.html`,
 /// which holds every source at the site root and so needs other links and unique ids.
@@ -55,32 +59,56 @@ pub fn passages_by_source(resolved: &Resolved, sources: usize) -> Vec<Vec<Source
     by_source
 }
 
-/// A source's body with its passages (from [`passages_by_source`]) marked.
+/// A source's body with its passages (from [`passages_by_source`]) marked, numbered 1, 2, 3
+/// down the page, each block's notes in one group after it; the badge, each note and each
+/// group come from the theme's `partials/`.
 pub fn source_html(
     source: &Source,
     passages: &[SourcePassage<'_>],
     placement: Placement<'_>,
-) -> String {
-    let marks: Vec<Mark> = passages
-        .iter()
-        .map(|&SourcePassage { anchored, passage }| {
-            let dom_id = format!("{}{}", placement.id_prefix, passage.dom_id);
-            let kind = anchored.annotation.kind.as_str();
-            Mark {
-                range: passage.range.clone(),
-                class: format!("ann ann-{kind}"),
-                annotation: anchored.annotation.id.clone(),
-                description: format!("annotated {kind} {}", anchored.number),
-                after: format!(
-                    "<a class=\"ann-num\" href=\"#note-{dom_id}\" aria-label=\"end of annotated {kind} {n}, see note\">{n}</a>",
-                    n = anchored.number
-                ),
-                aside: note_aside(anchored, passage, source, placement, &dom_id),
-                dom_id,
-            }
-        })
-        .collect();
-    super::markdown::render(passages::apply(&source.body, &marks).into_iter())
+    theme: &Theme,
+) -> Result<String, Diagnostic> {
+    let ranges: Vec<Range<usize>> = passages.iter().map(|p| p.passage.range.clone()).collect();
+    let mut marks = Vec::with_capacity(passages.len());
+    for (position, index) in passages::reading_order(&ranges).into_iter().enumerate() {
+        let SourcePassage { anchored, passage } = passages[index];
+        let number = position + 1;
+        let note = NoteView::new(anchored, passage, placement, number);
+        let mut context = Context::new();
+        context.insert("note", &note);
+        context.insert("root", placement.root);
+        marks.push(Mark {
+            range: passage.range.clone(),
+            class: format!("ann ann-{}", note.kind),
+            annotation: anchored.annotation.id.clone(),
+            description: format!("annotated {} {number}", note.kind),
+            after: theme.render("partials/badge.html", &context)?,
+            aside: theme.render("partials/note.html", &context)?,
+            dom_id: note.dom_id,
+            number,
+        });
+    }
+    let mut failure = None;
+    let mut group = |notes: &[&Mark]| {
+        let numbers: Vec<usize> = notes.iter().map(|m| m.number).collect();
+        let mut context = Context::new();
+        context.insert("numbers", &numbers);
+        context.insert(
+            "notes",
+            &notes.iter().map(|m| m.aside.as_str()).collect::<String>(),
+        );
+        theme
+            .render("partials/notes.html", &context)
+            .unwrap_or_else(|problem| {
+                failure.get_or_insert(problem);
+                String::new()
+            })
+    };
+    let events = passages::apply(&source.body, &marks, &mut group);
+    match failure {
+        Some(problem) => Err(problem),
+        None => Ok(super::markdown::render(events.into_iter())),
+    }
 }
 
 fn kind_label(kind: Kind) -> &'static str {
@@ -91,103 +119,72 @@ fn kind_label(kind: Kind) -> &'static str {
     }
 }
 
-/// The aside after a passage: number, kind, who or how much, the note, and the way back.
-fn note_aside(
-    anchored: &Anchored,
-    passage: &Passage,
-    source: &Source,
-    placement: Placement<'_>,
-    dom_id: &str,
-) -> String {
-    let root = placement.root;
-    let annotation = &anchored.annotation;
-    let mut head = format!(
-        "<span class=\"ann-num\">{}</span> <span class=\"ann-kind\">{}</span>",
-        anchored.number,
-        kind_label(annotation.kind)
-    );
-    if let Some(speaker) = &annotation.speaker {
-        head.push_str(&format!(
-            " · <span class=\"ann-speaker\">{}</span>",
-            escape_html(speaker)
-        ));
-    }
-    if let Some(value) = annotation.value {
-        head.push_str(&format!(
-            " · <span class=\"ann-value\">{}</span>",
-            escape_html(&value_text(value, annotation))
-        ));
-    }
-    let note = anchored.note_html.as_ref().map_or("", |[at_root, nested]| {
-        if root.is_empty() {
-            at_root.as_str()
-        } else {
-            nested.as_str()
-        }
-    });
-    let mut links: Vec<String> = (1..=anchored.citations)
-        .map(|n| {
-            format!(
-                "<a href=\"{root}index.html#cite-{id}-{n}\">citation {n} in the briefing</a>",
-                id = annotation.id
-            )
-        })
-        .collect();
-    if anchored.citations == 0 {
-        links.push("not cited in the briefing".to_string());
-    }
-    links.push(format!(
-        "<a href=\"{root}annotations.html#{}\">all sources</a>",
-        annotation.id
-    ));
-    // The link to the original, with its separator, in a span of its own: print hides it
-    // (a text-fragment URL is no use on paper) without leaving a dangling separator.
-    let original = source.meta.url.as_ref().map_or(String::new(), |url| {
-        format!(
-            "<span class=\"ann-original\"> · <a rel=\"external noopener\" href=\"{}\">at the original</a></span>",
-            escape_html(&text_fragment(url, &passage.exact))
-        )
-    });
-    format!(
-        "<aside class=\"ann-note ann-{kind}\" id=\"note-{dom}\" aria-label=\"Annotation {n}\">\n<p class=\"ann-head\">{head}</p>\n{note}<p class=\"ann-links\">{links}{original}</p>\n</aside>\n",
-        kind = annotation.kind.as_str(),
-        dom = dom_id,
-        n = anchored.number,
-        links = links.join(" · ")
-    )
+/// What `partials/note.html` and `partials/badge.html` receive as `note`.
+#[derive(Debug, Serialize)]
+struct NoteView<'a> {
+    /// The element id of the passage (`ann-<id>`); the note's is `note-` and this.
+    dom_id: String,
+    /// The annotation id.
+    id: &'a str,
+    /// The number on this page, in reading order.
+    number: usize,
+    kind: &'static str,
+    kind_label: &'static str,
+    speaker: Option<&'a str>,
+    value: Option<String>,
+    note_html: &'a str,
+    /// Links to each citation in the briefing, relative to the page.
+    citations: Vec<String>,
+    /// How many sources state it: more than one links to the comparison.
+    sources: usize,
+    /// The comparison on `annotations.html`, relative to the page.
+    compare: String,
 }
 
-/// A link to `url` scrolled to `exact` (Text Fragments): `-`, `,` and `&` are
-/// percent-encoded because they are the directive's own syntax.
-pub fn text_fragment(url: &str, exact: &str) -> String {
-    let base = url.split('#').next().unwrap_or(url);
-    let words = exact.split_whitespace().collect::<Vec<_>>().join(" ");
-    format!("{base}#:~:text={}", percent_encode(&words))
-}
-
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric()
-            || matches!(byte, b'.' | b'_' | b'~' | b'!' | b'*' | b'(' | b')' | b'\'')
-        {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
+impl<'a> NoteView<'a> {
+    fn new(
+        anchored: &'a Anchored,
+        passage: &Passage,
+        placement: Placement<'_>,
+        number: usize,
+    ) -> NoteView<'a> {
+        let root = placement.root;
+        let annotation = &anchored.annotation;
+        let note_html = anchored.note_html.as_ref().map_or("", |[at_root, nested]| {
+            if root.is_empty() {
+                at_root.as_str()
+            } else {
+                nested.as_str()
+            }
+        });
+        NoteView {
+            dom_id: format!("{}{}", placement.id_prefix, passage.dom_id),
+            id: &annotation.id,
+            number,
+            kind: annotation.kind.as_str(),
+            kind_label: kind_label(annotation.kind),
+            speaker: annotation.speaker.as_deref(),
+            value: annotation.value.map(|v| value_text(v, annotation)),
+            note_html,
+            citations: (1..=anchored.citations)
+                .map(|n| format!("{root}index.html#cite-{}-{n}", annotation.id))
+                .collect(),
+            sources: anchored.passages.len(),
+            compare: format!("{root}annotations.html#{}", annotation.id),
         }
     }
-    out
 }
 
 /// A briefing's body (`events`, resolved, on a page `root` away from the site root):
 /// citations as links, and after the block of the first citation of an annotation with
-/// several sources, how each source words it.
+/// several sources, how each source words it (`partials/corroboration.html`).
 pub fn briefing_html(
     events: &[Event<'static>],
     resolved: &Resolved,
     sources: &[Source],
     root: &str,
-) -> String {
+    theme: &Theme,
+) -> Result<String, Diagnostic> {
     let corroborated: HashMap<&str, &Anchored> = resolved
         .annotations
         .iter()
@@ -200,7 +197,10 @@ pub fn briefing_html(
         if let Event::InlineHtml(html) = event
             && let Some(anchored) = first_citation_of(html).and_then(|id| corroborated.get(id))
         {
-            pending.push(corroboration_aside(anchored, sources, root));
+            let mut context = Context::new();
+            context.insert("claim", &view(anchored, sources));
+            context.insert("root", root);
+            pending.push(theme.render("partials/corroboration.html", &context)?);
         }
         let ends_block = matches!(
             event,
@@ -220,7 +220,7 @@ pub fn briefing_html(
             .into_iter()
             .map(|html| Event::Html(CowStr::from(html))),
     );
-    super::markdown::render(out.into_iter())
+    Ok(super::markdown::render(out.into_iter()))
 }
 
 /// The annotation id of a citation link's opening tag when it is the first citation of its
@@ -229,29 +229,6 @@ fn first_citation_of(html: &str) -> Option<&str> {
     let start = html.find(" id=\"cite-")? + " id=\"cite-".len();
     let rest = &html[start..];
     rest[..rest.find('"')?].strip_suffix("-1")
-}
-
-fn corroboration_aside(anchored: &Anchored, sources: &[Source], root: &str) -> String {
-    let wordings = wordings(anchored, sources, root);
-    let items: String = wordings
-        .iter()
-        .map(|w| {
-            format!(
-                "<li><a href=\"{}\">{}</a>: <q>{}</q></li>\n",
-                escape_html(&w.href),
-                escape_html(&w.outlet),
-                w.quote_html
-            )
-        })
-        .collect();
-    format!(
-        "<aside class=\"corroboration\" aria-label=\"How the sources word it\">\n<p class=\"corroboration-head\">How the sources word it{}</p>\n<ul>\n{items}</ul>\n</aside>\n",
-        corroborated_label(anchored)
-    )
-}
-
-fn corroborated_label(anchored: &Anchored) -> String {
-    reports(anchored).map_or_else(String::new, |text| format!(" · {text}"))
 }
 
 /// "reported by 3 sources, 2 independent": sources joined by `based_on` are one report.
@@ -297,55 +274,163 @@ pub struct Wording {
     pub href: String,
     /// The line of the source file.
     pub line: usize,
-    /// The passage as HTML, the words that differ from the other wording in `<mark>`.
+    /// The passage as HTML: quotation marks inside it as nested `<q>`, and, for every wording
+    /// but the reference, the words the reference does not have in `<mark class="differs">`.
     pub quote_html: String,
+    /// The first wording, which every other one is compared with.
+    pub reference: bool,
+    /// Word for word the reference's wording (never true of the reference itself).
+    pub same: bool,
+    /// The passage at the original article (a Text Fragment link), when its URL is known.
+    pub original: Option<String>,
 }
 
-/// Each target's wording; with two or more, the words that differ from the first wording
-/// (and, for the first, from the second) are marked.
+/// Each target's wording, every one compared with the same reference: the first target's.
 pub fn wordings(anchored: &Anchored, sources: &[Source], root: &str) -> Vec<Wording> {
-    let exacts: Vec<&str> = anchored.passages.iter().map(|p| p.exact.as_str()).collect();
+    let reference = anchored.passages.first().map(|p| p.exact.as_str());
     anchored
         .passages
         .iter()
         .enumerate()
         .map(|(index, passage)| {
             let source = &sources[passage.source];
-            let other = if index == 0 {
-                exacts.get(1)
-            } else {
-                exacts.first()
-            };
-            let quote_html = match other {
-                Some(other) => marked_differences(other, &passage.exact),
-                None => escape_html(&passage.exact),
-            };
+            let compared = reference.filter(|_| index > 0);
             Wording {
                 source: source.slug.clone(),
                 title: source.meta.title.clone(),
                 outlet: source.meta.outlet.clone(),
                 href: format!("{root}sources/{}.html#{}", source.slug, passage.dom_id),
                 line: passage.line,
-                quote_html,
+                quote_html: quote_html(compared, &passage.exact),
+                reference: index == 0 && anchored.passages.len() > 1,
+                same: compared.is_some_and(|r| same_words(r, &passage.exact)),
+                original: source
+                    .meta
+                    .url
+                    .as_ref()
+                    .map(|url| text_fragment(url, &passage.exact)),
             }
         })
         .collect()
 }
 
-/// `text` as HTML with the words absent from `other` marked.
-fn marked_differences(other: &str, text: &str) -> String {
-    diff_words(other, text)
-        .into_iter()
-        .filter_map(|change| match change {
-            WordChange::Same(word) => Some(escape_html(word)),
-            WordChange::Added(word) => Some(format!(
-                "<mark class=\"differs\">{}</mark>",
-                escape_html(word)
-            )),
-            WordChange::Removed(_) => None,
+/// A link to `url` scrolled to `exact` (Text Fragments): `-`, `,` and `&` are
+/// percent-encoded because they are the directive's own syntax.
+pub fn text_fragment(url: &str, exact: &str) -> String {
+    let base = url.split('#').next().unwrap_or(url);
+    let words = exact.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!("{base}#:~:text={}", percent_encode(&words))
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric()
+            || matches!(byte, b'.' | b'_' | b'~' | b'!' | b'*' | b'(' | b')' | b'\'')
+        {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn same_words(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
+/// Quotation marks a passage may hold: straight, curly, low and guillemets.
+const QUOTE_MARKS: [char; 6] = ['"', '\u{201c}', '\u{201d}', '\u{201e}', '\u{ab}', '\u{bb}'];
+
+/// One word of a wording, with the quotation marks around it taken off.
+struct Word<'a> {
+    opens: usize,
+    core: &'a str,
+    closes: usize,
+    tail: &'a str,
+}
+
+impl<'a> Word<'a> {
+    fn split(word: &'a str) -> Word<'a> {
+        let rest = word.trim_start_matches(QUOTE_MARKS);
+        let opens = word[..word.len() - rest.len()].chars().count();
+        // A closing mark may be followed by punctuation: `"immediately",`.
+        let close_at = rest
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| QUOTE_MARKS.contains(c) || c.is_ascii_punctuation())
+            .filter(|(_, c)| QUOTE_MARKS.contains(c))
+            .map(|(i, _)| i)
+            .min();
+        match close_at {
+            Some(at) if at > 0 => {
+                let marks = &rest[at..];
+                let tail = marks.trim_start_matches(QUOTE_MARKS);
+                let closes = marks[..marks.len() - tail.len()].chars().count();
+                Word {
+                    opens,
+                    core: &rest[..at],
+                    closes,
+                    tail,
+                }
+            }
+            _ => Word {
+                opens,
+                core: rest,
+                closes: 0,
+                tail: "",
+            },
+        }
+    }
+}
+
+/// A passage as HTML: its own quotation marks become nested `<q>` elements when they pair
+/// up (so the page's language draws them, and `<q>` around the passage does not double
+/// them); with a `reference`, the words it does not have are marked.
+fn quote_html(reference: Option<&str>, text: &str) -> String {
+    let words: Vec<(&str, bool)> = match reference {
+        Some(reference) => diff_words(reference, text)
+            .into_iter()
+            .filter_map(|change| match change {
+                WordChange::Same(word) => Some((word, false)),
+                WordChange::Added(word) => Some((word, true)),
+                WordChange::Removed(_) => None,
+            })
+            .collect(),
+        None => text.split_whitespace().map(|w| (w, false)).collect(),
+    };
+    let split: Vec<Word<'_>> = words.iter().map(|(w, _)| Word::split(w)).collect();
+    let mut depth: isize = 0;
+    let balanced = split.iter().all(|w| {
+        depth += w.opens as isize - w.closes as isize;
+        depth >= 0
+    }) && depth == 0;
+    words
+        .iter()
+        .zip(&split)
+        .map(|((word, differs), parts)| {
+            let (open, core, close, tail) = if balanced {
+                (
+                    "<q>".repeat(parts.opens),
+                    parts.core,
+                    "</q>".repeat(parts.closes),
+                    parts.tail,
+                )
+            } else {
+                (String::new(), *word, String::new(), "")
+            };
+            let core = if *differs {
+                format!("<mark class=\"differs\">{}</mark>", escape_html(core))
+            } else {
+                escape_html(core)
+            };
+            format!("{open}{core}{close}{}", escape_html(tail))
         })
         .collect::<Vec<_>>()
         .join(" ")
+        // A run of differing words is one mark, so its underline runs on under the spaces.
+        .replace("</mark> <mark class=\"differs\">", " ")
 }
 
 /// A row of the briefing's key-figures table.
@@ -355,7 +440,7 @@ pub struct KeyFigure {
     pub id: String,
     /// Its display number.
     pub number: usize,
-    /// What the figure is: the first line of its note, or its quote.
+    /// What the figure is: its `label`, else the first line of its note, else its quote.
     pub label: String,
     /// The value as a reader writes it: "$500 billion".
     pub value: String,
@@ -363,6 +448,10 @@ pub struct KeyFigure {
     pub amount: f64,
     /// The unit name: "USD".
     pub unit: String,
+    /// Whether the editor put it in the chart (`chart: true`).
+    pub chart: bool,
+    /// Who states it, for claims: a figure with a speaker is someone's claim.
+    pub speaker: Option<String>,
     /// The sources that state it, each linking to its passage.
     pub sources: Vec<Wording>,
     /// How many sources state the same value.
@@ -384,6 +473,8 @@ pub fn key_figures(resolved: &Resolved, sources: &[Source]) -> Vec<KeyFigure> {
                 value: value_text(value, &a.annotation),
                 amount: value,
                 unit: a.annotation.unit.map_or("", |u| u.as_str()).to_string(),
+                chart: a.annotation.chart,
+                speaker: a.annotation.speaker.clone(),
                 sources: wordings(a, sources, ""),
                 corroborated: corroborated(a),
             })
@@ -391,23 +482,24 @@ pub fn key_figures(resolved: &Resolved, sources: &[Source]) -> Vec<KeyFigure> {
         .collect()
 }
 
-/// How an annotation is named in lists: its `label`, else the first line of its note, or its quote.
+/// What an annotation is about, in a few words: its `label`, else its note's first line,
+/// else its first quote.
 pub(crate) fn label(anchored: &Anchored) -> String {
-    if let Some(label) = &anchored.annotation.label {
-        return label.clone();
-    }
-    anchored
-        .annotation
-        .note
-        .as_deref()
-        .and_then(|note| note.lines().map(str::trim).find(|l| !l.is_empty()))
-        .map_or_else(
-            || anchored.annotation.targets[0].quote.trim().to_string(),
-            str::to_string,
-        )
+    let annotation = &anchored.annotation;
+    annotation
+        .label
+        .clone()
+        .or_else(|| {
+            annotation
+                .note
+                .as_deref()
+                .and_then(|note| note.lines().map(str::trim).find(|l| !l.is_empty()))
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| annotation.targets[0].quote.trim().to_string())
 }
 
-/// One annotation, as `annotations.html` lists it.
+/// One annotation, as `annotations.html` and the corroboration boxes show it.
 #[derive(Debug, Serialize)]
 pub struct AnnotationView {
     /// The id, also the element id on the page.
@@ -416,14 +508,18 @@ pub struct AnnotationView {
     pub number: usize,
     /// "figure", "quote" or "note".
     pub kind: &'static str,
+    /// What it is about, in a few words (see `label` in docs/annotations.md).
+    pub label: String,
     /// Who said it.
     pub speaker: Option<String>,
     /// For figures, the value as written by a reader.
     pub value: Option<String>,
     /// The note as HTML.
     pub note_html: Option<String>,
-    /// Each source's wording.
+    /// Each source's wording; the first is the reference the others are compared with.
     pub wordings: Vec<Wording>,
+    /// The slugs of the sources that word it, for filters.
+    pub sources: Vec<String>,
     /// Links to each citation in the briefing.
     pub citations: Vec<String>,
     /// How many sources state the same value (figures).
@@ -434,10 +530,32 @@ pub struct AnnotationView {
     pub independent: usize,
     /// "reported by 3 sources, 2 independent", when more than one source carries it.
     pub reports: Option<String>,
-    /// The annotation file.
-    pub file: String,
-    /// The line of its id.
-    pub line: usize,
+}
+
+/// One annotation's view, links relative to the site root.
+pub fn view(anchored: &Anchored, sources: &[Source]) -> AnnotationView {
+    let annotation = &anchored.annotation;
+    let wordings = wordings(anchored, sources, "");
+    let mut slugs: Vec<String> = wordings.iter().map(|w| w.source.clone()).collect();
+    slugs.dedup();
+    AnnotationView {
+        id: annotation.id.clone(),
+        number: anchored.number,
+        kind: annotation.kind.as_str(),
+        label: label(anchored),
+        speaker: annotation.speaker.clone(),
+        value: annotation.value.map(|v| value_text(v, annotation)),
+        note_html: anchored.note_html.as_ref().map(|[root, _]| root.clone()),
+        wordings,
+        sources: slugs,
+        citations: (1..=anchored.citations)
+            .map(|n| format!("index.html#cite-{}-{n}", annotation.id))
+            .collect(),
+        corroborated: corroborated(anchored),
+        reported_by: anchored.reported_by,
+        independent: anchored.independent,
+        reports: reports(anchored),
+    }
 }
 
 /// Every annotation, in display order.
@@ -445,24 +563,7 @@ pub fn views(resolved: &Resolved, sources: &[Source]) -> Vec<AnnotationView> {
     resolved
         .annotations
         .iter()
-        .map(|a| AnnotationView {
-            id: a.annotation.id.clone(),
-            number: a.number,
-            kind: a.annotation.kind.as_str(),
-            speaker: a.annotation.speaker.clone(),
-            value: a.annotation.value.map(|v| value_text(v, &a.annotation)),
-            note_html: a.note_html.as_ref().map(|[root, _]| root.clone()),
-            wordings: wordings(a, sources, ""),
-            citations: (1..=a.citations)
-                .map(|n| format!("index.html#cite-{}-{n}", a.annotation.id))
-                .collect(),
-            corroborated: corroborated(a),
-            reported_by: a.reported_by,
-            independent: a.independent,
-            reports: reports(a),
-            file: a.annotation.at.file.display().to_string(),
-            line: a.annotation.at.line,
-        })
+        .map(|a| view(a, sources))
         .collect()
 }
 
@@ -576,11 +677,41 @@ mod tests {
     #[test]
     fn differing_words_are_marked() {
         assert_eq!(
-            marked_differences(
-                "They don't actually have the money",
+            quote_html(
+                Some("They don't actually have the money"),
                 "actually have no money"
             ),
             "actually have <mark class=\"differs\">no</mark> money"
+        );
+        assert_eq!(
+            quote_html(
+                Some("has well under $10B secured"),
+                "has far less than $10B secured"
+            ),
+            "has <mark class=\"differs\">far less than</mark> $10B secured",
+            "a run of differing words is one mark"
+        );
+    }
+
+    /// Regression: a wording that began with a quotation mark showed doubled marks,
+    /// `“"immediately" invest`; its own marks are now a nested `<q>`.
+    #[test]
+    fn quotation_marks_inside_a_wording_nest() {
+        assert_eq!(
+            quote_html(None, "\"immediately\" invest $100 billion"),
+            "<q>immediately</q> invest $100 billion"
+        );
+        assert_eq!(
+            quote_html(
+                Some("pledged $100 billion"),
+                "\u{201c}very soon,\u{201d} pledged"
+            ),
+            "<q><mark class=\"differs\">very soon,</mark></q> pledged"
+        );
+        assert_eq!(
+            quote_html(None, "an \"unpaired mark"),
+            "an &quot;unpaired mark",
+            "a mark that does not pair up stays as written"
         );
     }
 }

@@ -4,8 +4,14 @@
 //! overlap or nest in other passages. Each text event it touches is split at every passage
 //! boundary and each piece is wrapped in one `<mark>` per passage covering it, so the HTML stays
 //! well nested whatever the overlaps. The first piece carries the passage's id; after the last
-//! comes its visible number; its aside (the note, the back-links) follows the enclosing block.
+//! comes its visible number; its aside (the note, the back-links) follows the enclosing block,
+//! all the asides of one block in one group.
+//!
+//! A passage that ends inside another one has its number put off to the end of the outer
+//! passage, so the outer highlight is never broken by a badge, and numbers follow reading
+//! order: [`reading_order`] sorts passages the way their numbers appear down the page.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, TagEnd};
@@ -30,50 +36,105 @@ pub struct Mark {
     pub after: String,
     /// HTML placed after the block the passage ends in (its note).
     pub aside: String,
+    /// Its number on the page, in reading order.
+    pub number: usize,
 }
 
-/// The events of `markdown` with `marks` applied.
-pub fn apply(markdown: &Markdown, marks: &[Mark]) -> Vec<Event<'static>> {
+/// Where each passage's number goes: its end, or, when that end lies inside other passages,
+/// the end of the run of overlapping passages around it, so no number breaks a highlight.
+/// Sorting by start and merging runs is linear after the sort, however many passages a page has.
+fn badge_positions(ranges: &[Range<usize>]) -> Vec<usize> {
+    let mut by_start: Vec<usize> = (0..ranges.len()).collect();
+    by_start.sort_by_key(|&i| ranges[i].start);
+    let mut positions = vec![0; ranges.len()];
+    let mut run: Vec<usize> = Vec::new();
+    let mut run_end = 0;
+    for &i in &by_start {
+        // A passage starting where the run ends does not overlap it: a new run.
+        if !run.is_empty() && ranges[i].start >= run_end {
+            run.drain(..).for_each(|j| positions[j] = run_end);
+        }
+        run_end = if run.is_empty() {
+            ranges[i].end
+        } else {
+            run_end.max(ranges[i].end)
+        };
+        run.push(i);
+    }
+    run.into_iter().for_each(|j| positions[j] = run_end);
+    positions
+}
+
+/// The indices of `ranges` in the order their numbers appear down the page: by where the
+/// number is placed, then outer passages before the ones they contain.
+pub fn reading_order(ranges: &[Range<usize>]) -> Vec<usize> {
+    let badges = badge_positions(ranges);
+    let mut order: Vec<usize> = (0..ranges.len()).collect();
+    order.sort_by_key(|&i| (badges[i], ranges[i].start, std::cmp::Reverse(ranges[i].end)));
+    order
+}
+
+/// The events of `markdown` with `marks` applied; `marks` come in [`reading_order`], and
+/// `group` turns the asides of one block into the HTML that follows it.
+pub fn apply(
+    markdown: &Markdown,
+    marks: &[Mark],
+    group: &mut dyn FnMut(&[&Mark]) -> String,
+) -> Vec<Event<'static>> {
     let mut out = Vec::with_capacity(markdown.events.len() + marks.len() * 4);
     let mut pieces = markdown.text.pieces.iter().peekable();
     let mut sweep = Sweep::new(marks);
-    let mut pending_asides: Vec<&str> = Vec::new();
+    let ranges: Vec<Range<usize>> = marks.iter().map(|m| m.range.clone()).collect();
+    // Each position's numbers, in the order of `marks`.
+    let mut badges: BTreeMap<usize, Vec<&Mark>> = BTreeMap::new();
+    for (mark, at) in marks.iter().zip(badge_positions(&ranges)) {
+        badges.entry(at).or_default().push(mark);
+    }
+    let mut pending_asides: Vec<&Mark> = Vec::new();
     for (index, (event, _)) in markdown.events.iter().enumerate() {
         let piece = pieces.next_if(|piece| piece.event == index);
         match (piece, event) {
             (Some(piece), Event::Text(text) | Event::Code(text)) => {
                 let is_code = matches!(event, Event::Code(_));
                 let touching = sweep.touching(piece.text.clone());
-                split_piece(
+                let piece = Piece {
                     text,
-                    piece.text.clone(),
+                    span: piece.text.clone(),
                     is_code,
-                    &touching,
-                    &mut out,
-                    &mut pending_asides,
-                );
+                };
+                split_piece(&piece, &touching, &badges, &mut out, &mut pending_asides);
             }
             (_, Event::End(tag)) if ends_block(*tag) => {
                 out.push(event.clone());
-                flush(&mut pending_asides, &mut out);
+                flush(&mut pending_asides, &mut out, group);
             }
             (_, Event::End(tag)) if ends_container(*tag) => {
-                flush(&mut pending_asides, &mut out);
+                flush(&mut pending_asides, &mut out, group);
                 out.push(event.clone());
             }
             _ => out.push(event.clone()),
         }
     }
-    flush(&mut pending_asides, &mut out);
+    flush(&mut pending_asides, &mut out, group);
     out
 }
 
-fn flush(asides: &mut Vec<&str>, out: &mut Vec<Event<'static>>) {
-    out.extend(
-        asides
-            .drain(..)
-            .map(|aside| Event::Html(CowStr::from(aside.to_string()))),
-    );
+fn flush(
+    asides: &mut Vec<&Mark>,
+    out: &mut Vec<Event<'static>>,
+    group: &mut dyn FnMut(&[&Mark]) -> String,
+) {
+    if !asides.is_empty() {
+        out.push(Event::Html(CowStr::from(group(asides))));
+        asides.clear();
+    }
+}
+
+/// One text event of the Markdown, with its span in the reader text.
+struct Piece<'t> {
+    text: &'t str,
+    span: Range<usize>,
+    is_code: bool,
 }
 
 /// Blocks after which an aside may follow as a sibling.
@@ -136,19 +197,24 @@ impl<'m> Sweep<'m> {
 
 /// Emits one text event's pieces, each wrapped in the marks touching it that cover it.
 fn split_piece<'m>(
-    text: &str,
-    span: Range<usize>,
-    is_code: bool,
+    piece: &Piece<'_>,
     touching: &[&'m Mark],
+    badges: &BTreeMap<usize, Vec<&'m Mark>>,
     out: &mut Vec<Event<'static>>,
-    asides: &mut Vec<&'m str>,
+    asides: &mut Vec<&'m Mark>,
 ) {
-    // A mark ending inside or at the end of this piece touches it.
-    let ending_here = |at: usize| {
-        touching
-            .iter()
+    let Piece {
+        text,
+        ref span,
+        is_code,
+    } = *piece;
+    let badged_here = |at: usize| {
+        badges
+            .get(&at)
+            .filter(|_| span.start < at)
+            .into_iter()
+            .flatten()
             .copied()
-            .filter(move |m| m.range.end == at && span.start < at)
     };
     if touching.is_empty() {
         out.push(text_event(text, is_code));
@@ -200,9 +266,9 @@ fn split_piece<'m>(
         for _ in &covering {
             out.push(Event::InlineHtml(CowStr::from("</mark>")));
         }
-        for mark in ending_here(to) {
+        for mark in badged_here(to) {
             out.push(Event::InlineHtml(CowStr::from(mark.after.clone())));
-            asides.push(&mark.aside);
+            asides.push(mark);
         }
     }
 }
@@ -236,6 +302,7 @@ mod tests {
             description: format!("annotated {id}"),
             after: format!("<sup>{id}</sup>"),
             aside: format!("<aside id=\"note-{id}\"></aside>"),
+            number: 0,
         }
     }
 
@@ -245,7 +312,14 @@ mod tests {
             .iter()
             .map(|(q, id)| mark(&parsed.text.text, q, id))
             .collect();
-        markdown::render(apply(&parsed, &marks).into_iter())
+        let ranges: Vec<Range<usize>> = marks.iter().map(|m| m.range.clone()).collect();
+        let ordered: Vec<Mark> = reading_order(&ranges)
+            .into_iter()
+            .map(|i| marks[i].clone())
+            .collect();
+        let mut group =
+            |asides: &[&Mark]| asides.iter().map(|m| m.aside.as_str()).collect::<String>() + "\n";
+        markdown::render(apply(&parsed, &ordered, &mut group).into_iter())
     }
 
     #[test]
@@ -262,7 +336,7 @@ mod tests {
         let out = html("One *two three* four.\n", &[("two three four", "a")]);
         assert_eq!(
             out,
-            "<p>One <em><mark class=\"ann\" data-ann=\"a\" id=\"ann-a\" aria-description=\"annotated a\">two three</mark></em><mark class=\"ann\" data-ann=\"a\"> four</mark><sup>a</sup>.</p>\n<aside id=\"note-a\"></aside>"
+            "<p>One <em><mark class=\"ann\" data-ann=\"a\" id=\"ann-a\" aria-description=\"annotated a\">two three</mark></em><mark class=\"ann\" data-ann=\"a\"> four</mark><sup>a</sup>.</p>\n<aside id=\"note-a\"></aside>\n"
         );
     }
 
@@ -273,9 +347,41 @@ mod tests {
             &[("alpha beta", "a"), ("beta gamma", "b"), ("gamma", "c")],
         );
         assert!(out.contains("<mark class=\"ann\" data-ann=\"a\"><mark class=\"ann\" data-ann=\"b\" id=\"ann-b\" aria-description=\"annotated b\">beta</mark></mark>"), "{out}");
-        assert!(out.contains("<mark class=\"ann\" data-ann=\"b\"><mark class=\"ann\" data-ann=\"c\" id=\"ann-c\" aria-description=\"annotated c\">gamma</mark></mark><sup>b</sup><sup>c</sup>"), "{out}");
+        assert!(out.contains("<mark class=\"ann\" data-ann=\"b\"><mark class=\"ann\" data-ann=\"c\" id=\"ann-c\" aria-description=\"annotated c\">gamma</mark></mark><sup>a</sup><sup>b</sup><sup>c</sup>"), "{out}");
+        assert!(
+            !out.contains("</sup><mark"),
+            "no number inside a passage: {out}"
+        );
         assert_eq!(out.matches("id=\"ann-").count(), 3);
         assert_eq!(out.matches("<mark").count(), out.matches("</mark>").count());
+    }
+
+    /// Regression: an inner passage's number landed in the middle of the outer passage,
+    /// breaking its highlight; now both numbers follow the outer one, outer first.
+    #[test]
+    fn a_nested_passage_keeps_the_outer_highlight_whole() {
+        let out = html(
+            "one alpha beta gamma two\n",
+            &[("beta", "inner"), ("alpha beta gamma", "outer")],
+        );
+        assert!(
+            out.contains("gamma</mark><sup>outer</sup><sup>inner</sup> two"),
+            "{out}"
+        );
+        assert_eq!(out.matches("<sup>").count(), 2);
+        assert!(
+            out.find("note-outer") < out.find("note-inner"),
+            "notes in reading order: {out}"
+        );
+    }
+
+    #[test]
+    fn reading_order_follows_where_numbers_appear() {
+        assert_eq!(
+            reading_order(&[10..12, 0..4, 2..3, 20..30]),
+            vec![1, 2, 0, 3]
+        );
+        assert_eq!(reading_order(&[4..6, 0..10]), vec![1, 0]);
     }
 
     /// Regression: an aside after `</li>` landed inside `<ul>`, which is invalid HTML.
@@ -283,7 +389,7 @@ mod tests {
     fn asides_in_tight_lists_stay_inside_the_item() {
         let out = html("- one two\n- three\n", &[("two", "a")]);
         assert!(
-            out.contains("<sup>a</sup><aside id=\"note-a\"></aside></li>"),
+            out.contains("<sup>a</sup><aside id=\"note-a\"></aside>\n</li>"),
             "{out}"
         );
     }

@@ -51,6 +51,26 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "sources.html",
         include_str!("../../themes/default/templates/sources.html"),
     ),
+    (
+        "partials/badge.html",
+        include_str!("../../themes/default/templates/partials/badge.html"),
+    ),
+    (
+        "partials/chart.html",
+        include_str!("../../themes/default/templates/partials/chart.html"),
+    ),
+    (
+        "partials/corroboration.html",
+        include_str!("../../themes/default/templates/partials/corroboration.html"),
+    ),
+    (
+        "partials/note.html",
+        include_str!("../../themes/default/templates/partials/note.html"),
+    ),
+    (
+        "partials/notes.html",
+        include_str!("../../themes/default/templates/partials/notes.html"),
+    ),
 ];
 
 /// The default theme's static files, as compiled in.
@@ -260,11 +280,12 @@ mod tests {
     fn compiled_in_assets_match_the_theme_folder() {
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
         let on_disk = |sub: &str| -> Vec<String> {
-            let mut names: Vec<String> = std::fs::read_dir(folder.join(sub))
-                .expect("the default theme folder exists")
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
+            let mut problems = Vec::new();
+            let mut names: Vec<String> = files_under(&folder, Path::new(sub), &mut problems)
+                .into_iter()
+                .map(|(name, _)| name)
                 .collect();
+            assert!(problems.is_empty(), "the default theme folder is readable");
             names.sort();
             names
         };

@@ -76,9 +76,13 @@ fn citations_and_passages_link_both_ways() {
             .iter()
             .any(|a| a.text().collect::<String>().contains("<script>"))
     );
-    // A text fragment to the original, where the source has a url.
-    let other = site.page("sources/other.html");
-    let fragment = select(&other, "a[href^='https://example.com/story#:~:text=']");
+    // A text fragment to the original, where the source has a url: beside each wording on
+    // annotations.html, not repeated under every note.
+    let all = site.page("annotations.html");
+    let fragment = select(
+        &all,
+        "a.wording-original[href^='https://example.com/story#:~:text=']",
+    );
     assert_eq!(
         fragment[0].attr("href"),
         Some("https://example.com/story#:~:text=far%20less%20than%20%2410%20billion")
@@ -90,17 +94,36 @@ fn several_sources_show_side_by_side_with_differences_marked() {
     let site = site(GOOD, "Musk: [well under $10B](@softbank-funds).");
     site.build();
     let page = site.page("annotations.html");
-    let wordings = select(&page, "#softbank-funds .wordings li");
+    let wordings = select(&page, "#softbank-funds .wordings tbody tr");
     assert_eq!(wordings.len(), 2);
+    assert_eq!(
+        select(&page, "#softbank-funds tr.wording-reference mark.differs").len(),
+        0,
+        "the reference wording is the one the others are compared with"
+    );
     assert!(!select(&page, "#softbank-funds .wordings mark.differs").is_empty());
+    let about: String = select(&page, "#softbank-funds .annotation-about")[0]
+        .text()
+        .collect();
+    assert!(about.contains("reported by 2 sources"), "{about}");
     assert!(
-        select(&page, "#softbank-funds .corroborated")[0]
-            .text()
-            .collect::<String>()
-            .contains("2 sources")
+        !page.html().contains("content/annotations"),
+        "no internal file paths for readers"
     );
     let index = site.page("index.html");
     assert_eq!(select(&index, "aside.corroboration li").len(), 2);
+    let boxed = &select(&index, "aside.corroboration")[0];
+    let head: String = select(&index, "aside.corroboration .corroboration-head")[0]
+        .text()
+        .collect();
+    let id = boxed.attr("id").and_then(|id| id.strip_prefix("compare-"));
+    let title: String = select(&page, &format!("#{} h2", id.expect("compare-<id>")))[0]
+        .text()
+        .collect();
+    assert!(
+        !head.is_empty() && title.ends_with(&head),
+        "the box says which claim it is about, as annotations.html names it: {head} / {title}"
+    );
     let row = select(&index, ".key-figures tr#figure-softbank-funds td");
     assert_eq!(row[1].text().collect::<String>(), "$10 billion");
 }
@@ -298,11 +321,33 @@ fn the_real_briefing_is_clean_and_links_everywhere() {
         "the key-figures chart draws the dollar amounts"
     );
     let annotations = read("annotations.html");
-    let musk = select(&annotations, "#musk-no-money .wordings li");
+    let musk = select(&annotations, "#musk-no-money .wordings tbody tr");
     let words: Vec<String> = musk.iter().map(|li| li.text().collect()).collect();
     assert!(
         words[0].contains("They don't actually have the money"),
         "{words:?}"
     );
     assert!(words[1].contains("actually have no money"), "{words:?}");
+}
+
+/// Regression: quote citations carried no quotation marks; they get `<q>`, but never when the
+/// editor already wrote the marks.
+#[test]
+fn quote_citations_read_as_quotations_without_doubled_marks() {
+    let site = site(
+        GOOD,
+        "Musk said [](@no-money). He said \u{201c}[that they don't actually have](@no-money)\u{201d}.",
+    );
+    site.build();
+    let index = site.page("index.html");
+    let cites = select(&index, "a.cite-quote");
+    assert_eq!(cites.len(), 2);
+    assert_eq!(
+        select(&index, "a.cite-quote > q").len(),
+        1,
+        "{}",
+        index.html()
+    );
+    let first: String = select(&index, "a.cite-quote > q")[0].text().collect();
+    assert_eq!(first, "that they don't actually have");
 }

@@ -518,11 +518,11 @@ fn second_day_workflow() {
     let annotations = site.page("annotations.html");
     assert_eq!(
         crate::util::text_of(&annotations, "#no-money .reports"),
-        "Reported by 3 sources, 2 independent."
+        "reported by 3 sources, 2 independent"
     );
     let briefing = site.page("index.html");
     assert!(
-        crate::util::text_of(&briefing, ".corroboration-head")
+        crate::util::text_of(&briefing, ".corroboration-kicker")
             .contains("reported by 3 sources, 2 independent"),
     );
     let jsonld =

@@ -412,8 +412,106 @@
     });
   }
 
+  /* ---- Margin notes ---- */
+
+  /* On wide screens the CSS floats each block's notes into the margin, stacked, starting
+   * where the block ends. This lifts each group up beside the line of its first passage (or,
+   * for a "how the sources word it" box, of its citation), never above the bottom of the
+   * group before it, so notes stay in order and never overlap. A relative offset moves
+   * nothing else: the text never moves. */
+  function setUpMarginNotes() {
+    var groups = Array.prototype.slice.call(
+      document.querySelectorAll('.source-text details.notes, .briefing > aside.corroboration'));
+    if (!groups.length || !window.matchMedia) return;
+    var wide = window.matchMedia('(min-width: 64rem)');
+
+    function anchorOf(group) {
+      var id;
+      if (group.localName === 'details') {
+        var note = group.querySelector('aside.ann-note');
+        id = note && note.id.replace(/^note-/, '');
+      } else {
+        id = group.id.replace(/^compare-/, 'cite-') + '-1';
+      }
+      return id ? document.getElementById(id) : null;
+    }
+
+    function align() {
+      groups.forEach(function (group) { group.style.top = ''; });
+      if (!wide.matches) return;
+      var natural = groups.map(function (group) { return group.getBoundingClientRect(); });
+      var floor = -Infinity;
+      groups.forEach(function (group, index) {
+        var anchor = anchorOf(group);
+        var rect = natural[index];
+        var wanted = anchor ? anchor.getBoundingClientRect().top : rect.top;
+        var top = Math.min(rect.top, Math.max(wanted, floor));
+        group.style.top = (top - rect.top) + 'px';
+        floor = top + rect.height + 8;
+      });
+    }
+
+    align();
+    window.addEventListener('load', align);
+    window.addEventListener('resize', align);
+    if (wide.addEventListener) wide.addEventListener('change', align);
+  }
+
+  /* ---- Filters on annotations.html ---- */
+
+  /* Without scripts every annotation is shown; this adds two selects, by source and by kind. */
+  function setUpFilters() {
+    var bar = document.querySelector('.annotation-filters');
+    if (!bar) return;
+    var sections = Array.prototype.slice.call(document.querySelectorAll('section.annotation'));
+
+    function select(label, name, options) {
+      var wrap = el('label', null, label);
+      var field = el('select');
+      field.name = name;
+      options.forEach(function (option) {
+        var item = el('option', null, option[1]);
+        item.value = option[0];
+        field.appendChild(item);
+      });
+      wrap.appendChild(field);
+      bar.appendChild(wrap);
+      return field;
+    }
+
+    var sources = [['', 'All sources']].concat(
+      (bar.getAttribute('data-sources') || '').split('|').filter(Boolean).map(function (pair) {
+        var at = pair.indexOf('=');
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }));
+    var bySource = select('Source', 'source', sources);
+    var byKind = select('Kind', 'kind', [['', 'All kinds'], ['figure', 'Figures'], ['quote', 'Quotes'], ['note', 'Notes']]);
+    var status = el('p', 'visually-hidden');
+    status.setAttribute('aria-live', 'polite');
+    bar.appendChild(status);
+
+    function apply() {
+      var shown = 0;
+      sections.forEach(function (section) {
+        var source = bySource.value;
+        var kind = byKind.value;
+        var keep = (!kind || section.getAttribute('data-kind') === kind) &&
+          (!source || (' ' + section.getAttribute('data-sources') + ' ').indexOf(' ' + source + ' ') >= 0);
+        section.hidden = !keep;
+        if (keep) shown += 1;
+      });
+      status.textContent = shown + ' of ' + sections.length + ' annotations shown';
+    }
+
+    bySource.addEventListener('change', apply);
+    byKind.addEventListener('change', apply);
+    bar.hidden = false;
+  }
+
   setUpCards();
   setUpSearch();
+  setUpMarginNotes();
+  setUpFilters();
   markTarget();
   window.addEventListener('hashchange', markTarget);
 }());
