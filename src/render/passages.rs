@@ -376,6 +376,15 @@ mod tests {
     }
 
     #[test]
+    fn numbers_go_to_the_end_of_each_run_of_overlapping_passages() {
+        assert_eq!(
+            badge_positions(&[0..5, 5..8, 6..7, 2..3, 7..9, 20..21]),
+            vec![5, 9, 9, 5, 9, 21],
+            "a passage that starts where another ends is a new run"
+        );
+    }
+
+    #[test]
     fn reading_order_follows_where_numbers_appear() {
         assert_eq!(
             reading_order(&[10..12, 0..4, 2..3, 20..30]),
