@@ -52,6 +52,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/sources.html"),
     ),
     (
+        "layout.html",
+        include_str!("../../themes/default/templates/layout.html"),
+    ),
+    (
         "partials/badge.html",
         include_str!("../../themes/default/templates/partials/badge.html"),
     ),

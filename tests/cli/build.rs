@@ -105,6 +105,53 @@ fn custom_theme_overrides_one_template_and_keeps_the_rest() {
     assert_eq!(text_of(&site.page("index.html"), "h1"), "A briefing");
 }
 
+/// A theme changes one piece and keeps the rest: its `layout.html` replaces the footer of every
+/// page, its `partials/note.html` every note, its `partials/badge.html` every number.
+#[test]
+fn a_theme_replaces_one_block_and_one_partial() {
+    let site = Site::minimal()
+        .file(
+            "content/index.md",
+            "---\ntitle: A briefing\n---\n\nIt says [$500 billion](@total).\n",
+        )
+        .file(
+            "content/annotations/figures.yaml",
+            "id: total\nkind: figure\nvalue: 500e9\nunit: USD\nsource: a-source\nquote: \"$500 billion\"\n",
+        )
+        .file(
+            "themes/plain/templates/layout.html",
+            "{% extends \"base.html\" %}{% block footer %}<footer id=\"ours\">Our newsroom</footer>{% endblock footer %}",
+        )
+        .file(
+            "themes/plain/templates/partials/note.html",
+            "<aside class=\"ann-note\" id=\"note-{{ note.dom_id }}\"><p class=\"our-note\">{{ note.number }}. {{ note.kind_label }}, {{ note.value }}</p></aside>",
+        )
+        .file(
+            "themes/plain/templates/partials/badge.html",
+            "<sup class=\"our-badge\"><a href=\"#note-{{ note.dom_id }}\">{{ note.number }}</a></sup>",
+        );
+    let run = site.brief(&["build", "--theme", "plain"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    for page in ["index.html", "sources/a-source.html", "annotations.html"] {
+        let html = site.page(page);
+        assert_eq!(text_of(&html, "#ours"), "Our newsroom", "{page}");
+        assert_eq!(select(&html, ".site-footer").len(), 0, "{page}");
+        assert_eq!(
+            select(&html, ".site-header").len(),
+            1,
+            "{page} keeps the default header"
+        );
+    }
+    let source = site.page("sources/a-source.html");
+    assert_eq!(text_of(&source, ".our-note"), "1. Figure, $500 billion");
+    assert_eq!(text_of(&source, "sup.our-badge"), "1");
+    assert_eq!(
+        select(&source, "details.notes").len(),
+        1,
+        "the default group around it"
+    );
+}
+
 #[test]
 fn theme_named_in_site_yaml_is_used() {
     let site = Site::minimal()
