@@ -128,6 +128,54 @@ fn several_sources_show_side_by_side_with_differences_marked() {
     assert_eq!(row[1].text().collect::<String>(), "$10 billion");
 }
 
+/// Every wording is compared with the same reference: two identical wordings are marked
+/// identically, and one identical to the reference says so and marks nothing.
+#[test]
+fn identical_wordings_are_marked_identically() {
+    const THIRD: &str = "---\ntitle: Third\noutlet: Third Outlet\ndate: unknown\n---\n\nHe says funds are far less than $10 billion.\n";
+    const FOURTH: &str = "---\ntitle: Fourth\noutlet: Fourth Outlet\ndate: unknown\n---\n\nMusk: SoftBank has well under $10B secured. That is all.\n";
+    let annotations = GOOD.replace(
+        "      quote: far less than $10 billion\n",
+        "      quote: far less than $10 billion\n    - source: third\n      quote: far less than $10 billion\n    - source: fourth\n      quote: has well under $10B secured.\n",
+    );
+    let site = site(&annotations, "Musk: [well under $10B](@softbank-funds).")
+        .file("content/sources/third.md", THIRD)
+        .file("content/sources/fourth.md", FOURTH);
+    site.build();
+    let page = site.page("annotations.html");
+    let rows = select(&page, "#softbank-funds .wordings tbody tr");
+    assert_eq!(rows.len(), 4);
+    let wording = |row: usize| {
+        select(&page, "#softbank-funds .wordings tbody tr td q")[row]
+            .inner_html()
+            .to_string()
+    };
+    assert!(
+        wording(1).contains("<mark class=\"differs\">"),
+        "{}",
+        wording(1)
+    );
+    assert_eq!(
+        wording(1),
+        wording(2),
+        "identical wordings, identical marks"
+    );
+    assert!(!wording(3).contains("<mark"), "{}", wording(3));
+    let first: String = rows[0].text().collect();
+    assert!(first.contains("reference"), "{first}");
+    let same: Vec<String> = rows
+        .iter()
+        .map(|row| row.text().collect::<String>())
+        .filter(|text| text.contains("same words"))
+        .collect();
+    assert_eq!(
+        same.len(),
+        1,
+        "only the fourth is word for word the reference: {same:?}"
+    );
+    assert!(same[0].contains("Fourth Outlet"), "{same:?}");
+}
+
 #[test]
 fn one_letter_typo_shows_the_closest_passage() {
     let err = check_fails(&site(
