@@ -107,9 +107,9 @@ fn custom_theme_overrides_one_template_and_keeps_the_rest() {
 
 /// A theme changes one piece and keeps the rest: its `layout.html` replaces the footer of every
 /// page, its `partials/note.html` every note, its `partials/badge.html` every number.
-#[test]
-fn a_theme_replaces_one_block_and_one_partial() {
-    let site = Site::minimal()
+/// The minimal site with one figure annotated in its source and cited in its briefing.
+fn annotated_minimal() -> Site {
+    Site::minimal()
         .file(
             "content/index.md",
             "---\ntitle: A briefing\n---\n\nIt says [$500 billion](@total).\n",
@@ -118,6 +118,11 @@ fn a_theme_replaces_one_block_and_one_partial() {
             "content/annotations/figures.yaml",
             "id: total\nkind: figure\nvalue: 500e9\nunit: USD\nsource: a-source\nquote: \"$500 billion\"\n",
         )
+}
+
+#[test]
+fn a_theme_replaces_one_block_and_one_partial() {
+    let site = annotated_minimal()
         .file(
             "themes/plain/templates/layout.html",
             "{% extends \"base.html\" %}{% block footer %}<footer id=\"ours\">Our newsroom</footer>{% endblock footer %}",
@@ -150,6 +155,29 @@ fn a_theme_replaces_one_block_and_one_partial() {
         1,
         "the default group around it"
     );
+}
+
+/// A partial that fails is located at its own file, and the previous site stays.
+#[test]
+fn a_failing_partial_is_located_and_keeps_the_previous_site() {
+    let site = annotated_minimal();
+    site.build();
+    let before = site.snapshot();
+    let site = site.file(
+        "themes/default/templates/partials/note.html",
+        "<aside>\n{{ note.nombre }}</aside>\n",
+    );
+    let run = site.brief(&["build"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(!run.stderr().contains("panicked"), "{}", run.stderr());
+    assert!(run.stderr().contains("error[E007]"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains(" --> themes/default/templates/partials/note.html:2:"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(before, site.snapshot(), "a failed build changed public/");
 }
 
 #[test]
