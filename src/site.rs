@@ -436,6 +436,8 @@ struct Shared<'a> {
     passages: Vec<Vec<annotations::SourcePassage<'a>>>,
     /// The briefing's body: on index.html and on print.html, rendered once.
     briefing_html: String,
+    /// Each series briefing's body and the sources it cites: on its page and its print page.
+    series: Vec<(String, Vec<usize>)>,
     by_id: HashMap<&'a str, &'a Anchored>,
     /// Which briefings cite each annotation.
     cited_in: series::CitedIn<'a>,
@@ -462,18 +464,24 @@ pub fn render(
         annotations::briefing_html(&resolved.briefing, resolved, &site.sources, "", &theme)
             .map_err(|problem| diagnostics.push(problem))
             .ok()?;
-    // A source is cited when the briefing cites one of its passages or links to its page.
-    let linked: HashSet<&str> = briefing_html
-        .split("href=\"sources/")
-        .skip(1)
-        .filter_map(|rest| rest.split_once(".html").map(|(slug, _)| slug))
-        .collect();
-    let cited: Vec<usize> = (0..site.sources.len())
-        .filter(|&index| {
-            linked.contains(site.sources[index].slug.as_str())
-                || passages[index].iter().any(|p| p.anchored.citations > 0)
+    let cited = cited_sources(&site.sources, &briefing_html, "", &passages, |a| {
+        a.citations > 0
+    });
+    let series_pages = site
+        .series
+        .par_iter()
+        .zip(&resolved.series)
+        .map(|(_, cited)| {
+            let html =
+                annotations::briefing_html(&cited.events, resolved, &site.sources, "../", &theme)?;
+            let sources = cited_sources(&site.sources, &html, "../", &passages, |a| {
+                cited.counts.contains_key(&a.annotation.id)
+            });
+            Ok((html, sources))
         })
-        .collect();
+        .collect::<Result<Vec<_>, Diagnostic>>()
+        .map_err(|problem| diagnostics.push(problem))
+        .ok()?;
     let cited_in = series::CitedIn::new(site, resolved);
     let sources: Vec<SourceContext<'_>> = site
         .sources
@@ -497,6 +505,7 @@ pub fn render(
         site,
         resolved,
         briefing_html,
+        series: series_pages,
         by_id: resolved
             .annotations
             .iter()
@@ -513,11 +522,12 @@ pub fn render(
         Page::Briefing,
         Page::NotFound,
         Page::Annotations,
-        Page::Print,
+        Page::Print(None),
         Page::SourceIndex,
     ];
     jobs.extend((0..site.sources.len()).map(Page::Source));
     jobs.extend((0..site.series.len()).map(Page::Series));
+    jobs.extend((0..site.series.len()).map(|index| Page::Print(Some(index))));
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> =
         jobs.par_iter().map(|page| page.render(&shared)).collect();
     let mut files = SiteFiles::new();
@@ -558,13 +568,15 @@ pub fn render(
     (!diagnostics.fails(false)).then_some(files)
 }
 
-/// `sitemap.xml`, only with a base URL: every page but the 404 and the print version.
+/// `sitemap.xml`, only with a base URL: every page but the 404 and the print versions.
 fn sitemap(base: &str, files: &SiteFiles) -> String {
     let base = base.trim_end_matches('/');
     let urls: String = files
         .keys()
         .filter(|path| {
-            path.ends_with(".html") && !matches!(path.as_str(), "404.html" | "print.html")
+            path.ends_with(".html")
+                && !matches!(path.as_str(), "404.html" | "print.html")
+                && !path.ends_with(".print.html")
         })
         .map(|path| {
             format!(
@@ -577,6 +589,46 @@ fn sitemap(base: &str, files: &SiteFiles) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{urls}</urlset>\n"
     )
+}
+
+/// The print page of the home briefing, or of a series briefing (`briefings/<slug>.print.html`:
+/// a slug has no dot, so no briefing's page can take that name).
+fn print_path(entry: Option<&SeriesBriefing>) -> String {
+    entry.map_or_else(
+        || "print.html".to_string(),
+        |entry| format!("briefings/{}.print.html", entry.slug),
+    )
+}
+
+/// A source as the print page shows it: its front matter and its marked text.
+#[derive(Serialize)]
+struct PrintSource<'a> {
+    slug: &'a str,
+    #[serde(flatten)]
+    meta: &'a content::SourceMeta,
+    html: String,
+}
+
+/// The sources a briefing cites, by index in slug order: those with a passage it cites, and
+/// those its body (rendered with `root`) links to.
+fn cited_sources(
+    sources: &[Source],
+    html: &str,
+    root: &str,
+    passages: &[Vec<annotations::SourcePassage<'_>>],
+    cites: impl Fn(&Anchored) -> bool,
+) -> Vec<usize> {
+    let linked: HashSet<&str> = html
+        .split(&format!("href=\"{root}sources/"))
+        .skip(1)
+        .filter_map(|rest| rest.split_once(".html").map(|(slug, _)| slug))
+        .collect();
+    (0..sources.len())
+        .filter(|&index| {
+            linked.contains(sources[index].slug.as_str())
+                || passages[index].iter().any(|p| cites(p.anchored))
+        })
+        .collect()
 }
 
 fn base_context(site: &Site, title: &str, header: &[&SourceContext<'_>]) -> Context {
@@ -594,6 +646,7 @@ fn base_context(site: &Site, title: &str, header: &[&SourceContext<'_>]) -> Cont
     context.insert("series", &series::entries(site));
     context.insert("feed", &feed::published(site));
     context.insert("briefing", &site.briefing.meta);
+    context.insert("print_href", &print_path(None));
     context.insert(
         "build",
         &serde_json::json!({ "generator": concat!("brief ", env!("CARGO_PKG_VERSION")) }),
@@ -611,7 +664,9 @@ enum Page {
     Series(usize),
     NotFound,
     Annotations,
-    Print,
+    /// A briefing and the sources it cites on one page: the home briefing's (`None`) or a
+    /// series briefing's, by its index.
+    Print(Option<usize>),
 }
 
 impl Page {
@@ -628,6 +683,8 @@ impl Page {
         let cited_sources = || -> Vec<&SourceContext<'_>> {
             shared.cited.iter().map(|&index| &sources[index]).collect()
         };
+        // The print page's own path, owned here so its page context may borrow it.
+        let print_page: String;
         let (template, path, root, page, content) = match self {
             Page::Briefing => {
                 let meta = &site.briefing.meta;
@@ -689,14 +746,9 @@ impl Page {
             }
             Page::Series(index) => {
                 let entry = &site.series[index];
-                let html = annotations::briefing_html(
-                    &resolved.series[index].events,
-                    resolved,
-                    &site.sources,
-                    "../",
-                    theme,
-                )?;
+                let html = shared.series[index].0.clone();
                 context.insert("briefing", &entry.briefing.meta);
+                context.insert("print_href", &print_path(Some(entry)));
                 let counts = &resolved.series[index].counts;
                 context.insert(
                     "timeline",
@@ -741,9 +793,13 @@ impl Page {
                 };
                 ("404.html", "404.html".to_string(), "", page, String::new())
             }
-            Page::Print => {
-                let print_sources = shared
-                    .cited
+            Page::Print(briefing) => {
+                let entry = briefing.map(|index| &site.series[index]);
+                let (html, cited, root) = match briefing {
+                    None => (&shared.briefing_html, &shared.cited, ""),
+                    Some(index) => (&shared.series[index].0, &shared.series[index].1, "../"),
+                };
+                let print_sources = cited
                     .iter()
                     .map(|&index| {
                         let source = &site.sources[index];
@@ -751,32 +807,32 @@ impl Page {
                             source,
                             &shared.passages[index],
                             annotations::Placement {
-                                root: "",
+                                root,
                                 id_prefix: &format!("{}--", source.slug),
                             },
                             theme,
                         )?;
-                        Ok(serde_json::json!({
-                            "slug": source.slug,
-                            "title": source.meta.title,
-                            "outlet": source.meta.outlet,
-                            "date": source.meta.date,
-                            "url": source.meta.url,
-                            "html": html,
-                        }))
+                        Ok(PrintSource {
+                            slug: &source.slug,
+                            meta: &source.meta,
+                            html,
+                        })
                     })
-                    .collect::<Result<Vec<serde_json::Value>, Diagnostic>>()?;
+                    .collect::<Result<Vec<PrintSource<'_>>, Diagnostic>>()?;
                 context.insert("print_sources", &print_sources);
+                let meta = entry.map_or(&site.briefing.meta, |e| &e.briefing.meta);
+                context.insert("briefing", meta);
+                print_page = print_path(entry);
+                context.insert("print_href", &print_page);
                 let page = PageContext {
                     kind: "print",
-                    title: &site.briefing.meta.title,
-                    path: "print.html",
+                    title: &meta.title,
+                    path: &print_page,
                     language,
                     description: None,
                     canonical: None,
                 };
-                let html = shared.briefing_html.clone();
-                ("print.html", "print.html".to_string(), "", page, html)
+                ("print.html", print_page.clone(), root, page, html.clone())
             }
             Page::Annotations => {
                 context.insert("annotations", &annotations::views(resolved, &site.sources));

@@ -511,3 +511,45 @@ fn a_date_two_sources_disagree_on_is_shown_as_disputed() {
     agreeing.build();
     assert!(select(&agreeing.page("index.html"), ".timeline-dispute").is_empty());
 }
+
+/// Each series briefing has a print page: its own text and only the sources it cites, each with
+/// its marked passages, linked from the briefing's "Print" link; the sitemap leaves it out.
+#[test]
+fn each_series_briefing_prints_with_the_sources_it_cites() {
+    let site = series_site().file(
+        "content/site.yaml",
+        "title: Port desk\nbase_url: https://news.example.org/port/\n",
+    );
+    site.build();
+    let briefing = site.page("briefings/mayor.html");
+    let print_links: Vec<&str> = select(&briefing, ".nav-print a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(print_links, ["../briefings/mayor.print.html"]);
+    let print = site.page("briefings/mayor.print.html");
+    assert_eq!(text_of(&print, "h1"), "Second day & more");
+    let printed: Vec<&str> = select(&print, ".print-source")
+        .iter()
+        .filter_map(|a| a.value().attr("id"))
+        .collect();
+    assert_eq!(printed, ["source-b"], "only the source this briefing cites");
+    for cite in select(&print, "a.cite") {
+        let href = cite.value().attr("href").expect("href");
+        assert!(href.starts_with("../sources/b.html#"), "{href}");
+    }
+    assert!(
+        !select(&print, "#b--ann-good").is_empty(),
+        "the passage, marked"
+    );
+    let both = site.page("briefings/answer.print.html");
+    assert_eq!(select(&both, ".print-source").len(), 2);
+    let sitemap = std::fs::read_to_string(site.root().join("public/sitemap.xml")).expect("sitemap");
+    assert!(!sitemap.contains("print.html"), "{sitemap}");
+    assert_eq!(
+        select(&site.page("index.html"), ".nav-print a")[0]
+            .value()
+            .attr("href"),
+        Some("print.html")
+    );
+}
