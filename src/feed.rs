@@ -9,8 +9,9 @@
 use crate::annotate::resolve::Resolved;
 use crate::content::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::markdown::escape_html;
+use crate::render::annotations;
 use crate::render::theme::Theme;
-use crate::render::{annotations, escape_html};
 use crate::series::FOLDER;
 use crate::site::Site;
 

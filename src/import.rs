@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::content::{Date, is_slug};
 use crate::diagnostics::{Diagnostic, Location};
-use crate::render::markdown::slugify;
+use crate::markdown::slugify;
 
 /// An article cut into what the front matter and the body need.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

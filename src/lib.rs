@@ -16,6 +16,7 @@ pub mod feed;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;

@@ -581,7 +581,7 @@ fn sitemap(base: &str, files: &SiteFiles) -> String {
         .map(|path| {
             format!(
                 "  <url><loc>{}/{}</loc></url>\n",
-                crate::render::escape_html(base),
+                crate::markdown::escape_html(base),
                 path
             )
         })

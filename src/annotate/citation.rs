@@ -16,8 +16,8 @@ use super::fold::{fold, fold_str};
 use super::model::Kind;
 use crate::content::MarkdownFile;
 use crate::diagnostics::{Diagnostic, Location};
-use crate::render::escape_html;
-use crate::render::markdown;
+use crate::markdown;
+use crate::markdown::escape_html;
 
 /// What a citation needs to know about the annotation it names.
 #[derive(Debug, Clone)]
@@ -364,7 +364,7 @@ fn unknown_id(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::markdown::{self, MarkdownOptions};
+    use crate::markdown::{self, MarkdownOptions};
     use crate::testing::XorShift;
     use std::path::PathBuf;
 

@@ -339,7 +339,7 @@ fn check_entry(
     let mut problems = Vec::new();
     let id_at = locate(&entry.id.referenced);
     if !is_slug(&entry.id.value) {
-        let suggestion = crate::render::markdown::slugify(&entry.id.value);
+        let suggestion = crate::markdown::slugify(&entry.id.value);
         problems.push(
             Diagnostic::error(
                 "E105",

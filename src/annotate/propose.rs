@@ -14,7 +14,7 @@ use super::fold::Folded;
 use super::model::Kind;
 use super::resolve::{Resolved, yaml_number, yaml_string};
 use crate::content::Source;
-use crate::render::markdown::slugify;
+use crate::markdown::slugify;
 
 /// An annotation ready to be written to a file.
 #[derive(Debug, Clone, PartialEq)]

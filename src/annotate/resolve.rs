@@ -15,7 +15,7 @@ use super::fold::{Folded, fold};
 use super::model::{Annotation, Kind, Target, Unloaded};
 use crate::content::{Briefing, MarkdownFile, Source};
 use crate::diagnostics::{Diagnostic, Location, closest_name};
-use crate::render::markdown;
+use crate::markdown;
 
 /// One anchored passage of an annotation.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::render::markdown::{self, Markdown, MarkdownOptions};
+use crate::markdown::{self, Markdown, MarkdownOptions};
 use crate::yaml;
 
 /// Sources are shown as imported: no smart punctuation, raw HTML shown as text.

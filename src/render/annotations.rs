@@ -9,7 +9,6 @@ use pulldown_cmark::{CowStr, Event, TagEnd};
 use serde::Serialize;
 use tera::Context;
 
-use super::escape_html;
 use super::passages::{self, Mark};
 use super::theme::Theme;
 use crate::annotate::diff::{WordChange, diff_words};
@@ -19,6 +18,7 @@ use crate::annotate::model::Kind;
 use crate::annotate::resolve::{Anchored, Passage, Resolved, value_text};
 use crate::content::Source;
 use crate::diagnostics::Diagnostic;
+use crate::markdown::escape_html;
 
 /// Where a source's passages are rendered: on the source's own page, or inside `print.html`,
 /// which holds every source at the site root and so needs other links and unique ids.
@@ -107,7 +107,7 @@ pub fn source_html(
     let events = passages::apply(&source.body, &marks, &mut group);
     match failure {
         Some(problem) => Err(problem),
-        None => Ok(super::markdown::render(events.into_iter())),
+        None => Ok(crate::markdown::render(events.into_iter())),
     }
 }
 
@@ -220,7 +220,7 @@ pub fn briefing_html(
             .into_iter()
             .map(|html| Event::Html(CowStr::from(html))),
     );
-    Ok(super::markdown::render(out.into_iter()))
+    Ok(crate::markdown::render(out.into_iter()))
 }
 
 /// The annotation id of a citation link's opening tag when it is the first citation of its

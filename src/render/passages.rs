@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, TagEnd};
 
-use super::markdown::Markdown;
+use crate::markdown::Markdown;
 
 /// A passage to mark.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,7 +285,7 @@ fn text_event(text: &str, is_code: bool) -> Event<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::markdown::{self, MarkdownOptions};
+    use crate::markdown::{self, MarkdownOptions};
 
     const OPTIONS: MarkdownOptions = MarkdownOptions {
         smart_punctuation: false,

@@ -310,7 +310,7 @@ mod tests {
 
     #[test]
     fn highlight_css_matches_syntect_themes() {
-        let expected = super::super::highlight::stylesheet();
+        let expected = crate::markdown::highlight::stylesheet();
         let path =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/highlight.css");
         if std::env::var_os("BRIEF_BLESS").is_some() {

@@ -10,7 +10,33 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+
 use super::escape_html;
+
+/// The events with each code block (its start, text and end) replaced by one HTML event: the
+/// block highlighted by [`code_block`].
+pub fn code_blocks<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut code: Option<(String, String)> = None;
+    events.filter_map(move |event| match (event, &mut code) {
+        (Event::Start(Tag::CodeBlock(kind)), _) => {
+            let language = match kind {
+                CodeBlockKind::Fenced(language) => language.to_string(),
+                CodeBlockKind::Indented => String::new(),
+            };
+            code = Some((language, String::new()));
+            None
+        }
+        (Event::Text(text), Some((_, buffer))) => {
+            buffer.push_str(&text);
+            None
+        }
+        (Event::End(TagEnd::CodeBlock), Some(_)) => code
+            .take()
+            .map(|(language, buffer)| Event::Html(CowStr::from(code_block(&buffer, &language)))),
+        (event, _) => Some(event),
+    })
+}
 
 /// The prefix of every highlighting class, so theme CSS cannot clash with them.
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
