@@ -5,7 +5,6 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::render::theme::{is_theme_name, not_a_theme_name};
 use crate::yaml;
 
 /// The settings a site is built with.
@@ -67,6 +66,21 @@ impl SiteConfig {
         }
         Ok(config)
     }
+}
+
+/// A theme is named by a plain folder name under `themes/`: no path can lead outside it.
+pub fn is_theme_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The error for a theme that is not a plain name; the caller places it.
+pub fn not_a_theme_name(name: &str) -> Diagnostic {
+    Diagnostic::error("E011", format!("`{name}` is not a theme name"))
+        .label("a theme is named, not given as a path")
+        .help("put the theme in `themes/NAME/` inside the site and give just NAME (letters, digits, `-`, `_`)")
 }
 
 #[cfg(test)]

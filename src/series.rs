@@ -6,14 +6,13 @@
 //! links from `briefings/<slug>.html`, one folder down. The rest of the site only reads what
 //! this module returns: the pages, the home list, the "cited in" lists and the feed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-use pulldown_cmark::Event;
 use serde::Serialize;
 
 use crate::annotate::citation::{self, Citing};
-use crate::annotate::resolve::{self, Resolved};
+use crate::annotate::resolve::{self, CitedBriefing, Resolved};
 use crate::content::{self, Briefing, Date, is_slug};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::site::{self, Site};
@@ -32,15 +31,6 @@ pub struct SeriesBriefing {
     pub date: Date,
     /// The parsed file.
     pub briefing: Briefing,
-}
-
-/// A series briefing with its citations resolved.
-#[derive(Debug, Clone, Default)]
-pub struct CitedBriefing {
-    /// The body's events, citations turned into links from one folder down.
-    pub events: Vec<Event<'static>>,
-    /// How many times it cites each annotation, by id.
-    pub counts: BTreeMap<String, usize>,
 }
 
 /// Reads `content/briefings/*.md`, newest first (then by slug, for a stable order).

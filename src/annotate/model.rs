@@ -157,7 +157,7 @@ pub struct Annotation {
     /// Whether a quote may run across a paragraph break.
     pub across_paragraphs: bool,
     /// The date of the event it states, as precise as the source gives it.
-    pub date: Option<crate::timeline::EventDate>,
+    pub date: Option<crate::content::EventDate>,
     /// The source's own words for that date.
     pub date_text: Option<String>,
     /// Where the id is written.
@@ -463,7 +463,7 @@ fn check_entry(
         );
     }
     let date = entry.date.as_ref().and_then(|date| {
-        crate::timeline::EventDate::parse(&date.value)
+        crate::content::EventDate::parse(&date.value)
             .map_err(|message| {
                 problems.push(
                     Diagnostic::error("E005", format!("invalid date: {message}"))

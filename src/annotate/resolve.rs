@@ -56,6 +56,15 @@ pub struct Anchored {
     pub note_html: Option<[String; 2]>,
 }
 
+/// A series briefing with its citations resolved.
+#[derive(Debug, Clone, Default)]
+pub struct CitedBriefing {
+    /// The body's events, citations turned into links from one folder down.
+    pub events: Vec<Event<'static>>,
+    /// How many times it cites each annotation, by id.
+    pub counts: BTreeMap<String, usize>,
+}
+
 /// Everything rendering needs from the annotation layer.
 #[derive(Debug, Clone, Default)]
 pub struct Resolved {
@@ -64,7 +73,7 @@ pub struct Resolved {
     /// The briefing's events with citations turned into links.
     pub briefing: Vec<Event<'static>>,
     /// The series' briefings (`content/briefings/`), in the order of `Site::series`.
-    pub series: Vec<crate::series::CitedBriefing>,
+    pub series: Vec<CitedBriefing>,
 }
 
 /// Anchors `annotations` in `sources` and resolves the briefing's citations.

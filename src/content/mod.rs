@@ -4,7 +4,10 @@
 //! key (an unknown key is an error with a "did you mean", a typo must never pass silently) and
 //! keeps each file's text, so later stages can report problems at their line.
 
+mod event_date;
 pub mod frontmatter;
+
+pub use event_date::EventDate;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -90,7 +90,7 @@ pub(crate) fn stylesheet() -> String {
             .expect("syntect's bundled themes convert to CSS")
     };
     format!(
-        "/* Generated from syntect's bundled themes; see src/render/highlight.rs. */\n{}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+        "/* Generated from syntect's bundled themes; see src/markdown/highlight.rs. */\n{}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
         css("InspiredGitHub"),
         css("base16-ocean.dark")
     )

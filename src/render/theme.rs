@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Tera};
 
+use crate::config::{is_theme_name, not_a_theme_name};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::walk;
 
@@ -205,21 +206,6 @@ fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(
         }
     }
     files
-}
-
-/// A theme is named by a plain folder name under `themes/`: no path can lead outside it.
-pub fn is_theme_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// The error for a theme that is not a plain name; the caller places it.
-pub fn not_a_theme_name(name: &str) -> Diagnostic {
-    Diagnostic::error("E011", format!("`{name}` is not a theme name"))
-        .label("a theme is named, not given as a path")
-        .help("put the theme in `themes/NAME/` inside the site and give just NAME (letters, digits, `-`, `_`)")
 }
 
 fn unknown_theme(root: &Path, name: &str) -> Diagnostic {

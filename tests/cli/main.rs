@@ -2,6 +2,7 @@
 //! folders and reading the produced HTML with an HTML parser.
 
 mod annotations;
+mod architecture;
 // The benchmark's archive generator; the tests use the brief site, not the peers'.
 #[allow(dead_code)]
 #[path = "../../benches/support/archive.rs"]
