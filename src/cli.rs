@@ -345,7 +345,7 @@ fn run_serve(options: &crate::serve::ServeOptions) -> ExitCode {
 
 fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitCode {
     let show_progress = verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
-    let outcome = with_progress(show_progress, || {
+    let outcome = with_progress(show_progress, console::err, || {
         let mut outcome = site::build(options);
         if write {
             site::write(options, &mut outcome);
@@ -384,8 +384,12 @@ fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitC
 const PROGRESS_AFTER: Duration = Duration::from_secs(1);
 
 /// Runs `work`; when `show` and it takes longer than [`PROGRESS_AFTER`], keeps a line on the
-/// terminal with the elapsed time, erased when the work is done.
-fn with_progress<T>(show: bool, work: impl FnOnce() -> T) -> T {
+/// terminal (through `out`) with the elapsed time, erased when the work is done.
+fn with_progress<T>(
+    show: bool,
+    mut out: impl FnMut(&str) + Send + 'static,
+    work: impl FnOnce() -> T,
+) -> T {
     if !show {
         return work();
     }
@@ -396,12 +400,12 @@ fn with_progress<T>(show: bool, work: impl FnOnce() -> T) -> T {
         while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(Duration::from_millis(100))
         {
             if started.elapsed() >= PROGRESS_AFTER {
-                console::err(&format!("\r{}", progress_line(started.elapsed())));
+                out(&format!("\r{}", progress_line(started.elapsed())));
                 shown = true;
             }
         }
         if shown {
-            console::err("\r\x1b[2K");
+            out("\r\x1b[2K");
         }
     });
     let result = work();
@@ -462,9 +466,35 @@ mod tests {
         );
     }
 
+    /// What `with_progress` writes, and the work's result.
+    fn progress_of<T>(show: bool, work: impl FnOnce() -> T) -> (T, String) {
+        let written = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = std::sync::Arc::clone(&written);
+        let result = with_progress(
+            show,
+            move |text| sink.lock().expect("not poisoned").push_str(text),
+            work,
+        );
+        let text = written.lock().expect("not poisoned").clone();
+        (result, text)
+    }
+
     #[test]
-    fn with_progress_returns_the_work_and_stays_silent_when_not_shown() {
-        assert_eq!(with_progress(false, || 41 + 1), 42);
-        assert_eq!(with_progress(true, || "quick"), "quick");
+    fn quick_or_unshown_work_writes_nothing() {
+        assert_eq!(progress_of(false, || 41 + 1), (42, String::new()));
+        assert_eq!(progress_of(true, || "quick"), ("quick", String::new()));
+        let slow_unshown = progress_of(false, || std::thread::sleep(PROGRESS_AFTER * 2));
+        assert_eq!(slow_unshown.1, "");
+    }
+
+    #[test]
+    fn slow_work_shows_a_line_and_erases_it() {
+        let ((), written) = progress_of(true, || {
+            std::thread::sleep(PROGRESS_AFTER + Duration::from_millis(300));
+        });
+        // One or more frames ("\r- building... 1.0 s"), each rewriting the line.
+        assert!(written.starts_with('\r'), "{written:?}");
+        assert!(written.contains(" building... 1."), "{written:?}");
+        assert!(written.ends_with("\r\x1b[2K"), "{written:?}");
     }
 }

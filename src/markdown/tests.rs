@@ -78,7 +78,26 @@ fn smart_punctuation_only_when_asked() {
 #[test]
 fn fenced_code_is_highlighted() {
     let out = html("```rust\nlet x = 1;\n```\n", BRIEFING);
-    assert!(out.contains("hl-"), "{out}");
+    let page = scraper::Html::parse_fragment(&out);
+    let select = |css: &str| {
+        let selector = scraper::Selector::parse(css).expect("a selector");
+        page.select(&selector)
+            .map(|e| e.text().collect::<String>())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        select("pre.highlight > code.language-rust"),
+        ["let x = 1;\n"]
+    );
+    // The keyword gets a class of its own, within the `hl-` namespace.
+    let keyword = select("code span[class~=\"hl-storage\"]");
+    assert_eq!(keyword, ["let"], "{out}");
+    // Without a language: escaped text, no highlighting; and the code is not the reader's.
+    let plain = html("```\n<b>x</b>\n```\n", BRIEFING);
+    assert_eq!(plain, "<pre><code>&lt;b&gt;x&lt;/b&gt;\n</code></pre>\n");
+    let parsed = parse("Before.\n\n```rust\nlet x = 1;\n```\n\nAfter.\n", BRIEFING)
+        .expect("within the limits");
+    assert_eq!(parsed.text.text, "Before.\n\nAfter.");
 }
 
 #[test]
