@@ -9,5 +9,5 @@ const BRIEFING: &str = "---\ntitle: Fuzz\n---\n\nA briefing.\n";
 fuzz_target!(|text: &str| {
     let [source, annotations] = brief_fuzz::parts::<2>(text);
     let root = brief_fuzz::write_site(source, annotations, BRIEFING);
-    let _ = brief::scaffold::suggest(&root, None);
+    let _ = brief::suggest::suggest(&root, None);
 });
