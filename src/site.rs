@@ -548,7 +548,7 @@ pub fn render(
     }
     files.insert(
         "annotations.jsonld".to_string(),
-        annotations::json_ld(
+        crate::annotate::jsonld::export(
             resolved,
             &site.sources,
             title,

@@ -23,7 +23,14 @@
 //!   percent-encoded); an original URL without a scheme is treated as unknown rather than
 //!   exported as an invalid IRI.
 
+use std::collections::HashMap;
+
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value, json};
+
+use super::model::Kind;
+use super::resolve::{Passage, Resolved};
+use crate::content::Source;
 
 /// The JSON-LD context every Web Annotation document names.
 const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
@@ -55,8 +62,8 @@ pub struct ExportTarget {
 pub struct ExportAnnotation {
     /// The annotation's id, `[a-z0-9-]+`; becomes the fragment or last part of its IRI.
     pub id: String,
-    /// "figure" | "quote" | "note".
-    pub kind: &'static str,
+    /// What it is.
+    pub kind: Kind,
     /// The editor's note, Markdown.
     pub note: Option<String>,
     /// Who said a quote.
@@ -118,7 +125,7 @@ impl Iris {
         let base = base_url
             .map(|b| b.trim().trim_end_matches('/'))
             .filter(|b| has_scheme(b))
-            .map(|b| escape(b, is_uri_char));
+            .map(|b| escape(b, URI));
         Iris { base }
     }
 
@@ -137,7 +144,7 @@ impl Iris {
     }
 
     fn annotation(&self, id: &str) -> String {
-        let id = escape(id, is_unreserved);
+        let id = escape(id, UNRESERVED);
         match &self.base {
             Some(base) => format!("{base}/annotations.html#{id}"),
             None => format!("urn:brief:annotation:{id}"),
@@ -145,9 +152,7 @@ impl Iris {
     }
 
     fn local_page(&self, page: &str) -> String {
-        let page = escape(page.trim_start_matches('/'), |b| {
-            is_unreserved(b) || b == b'/'
-        });
+        let page = escape(page.trim_start_matches('/'), PATH);
         match &self.base {
             Some(base) => format!("{base}/{page}"),
             None => format!("urn:brief:page:{page}"),
@@ -178,7 +183,7 @@ fn annotation(a: &ExportAnnotation, iris: &Iris) -> Value {
 fn bodies(a: &ExportAnnotation) -> Vec<Value> {
     let textual = |value: String, format: &str, purpose: &str| json!({"type": "TextualBody", "value": value, "format": format, "purpose": purpose});
     let mut out = Vec::new();
-    if a.kind == "figure"
+    if a.kind == Kind::Figure
         && let Some(value) = a.value.filter(|v| v.is_finite())
     {
         let stated = match a.unit {
@@ -187,7 +192,7 @@ fn bodies(a: &ExportAnnotation) -> Vec<Value> {
         };
         out.push(textual(stated, "text/plain", "describing"));
     }
-    if a.kind == "quote"
+    if a.kind == Kind::Quote
         && let Some(speaker) = a
             .speaker
             .as_deref()
@@ -212,7 +217,7 @@ fn target(t: &ExportTarget, iris: &Iris) -> Value {
         .as_deref()
         .map(str::trim)
         .filter(|u| has_scheme(u))
-        .map(|u| escape(u, is_uri_char));
+        .map(|u| escape(u, URI));
     let mut quote = Map::new();
     quote.insert("type".into(), json!("TextQuoteSelector"));
     quote.insert("exact".into(), json!(t.exact));
@@ -248,32 +253,128 @@ fn has_scheme(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
-/// RFC 3986 unreserved characters: safe anywhere in a URI.
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+/// Everything but what RFC 3986 leaves unencoded anywhere in a URI (letters, digits, `-._~`).
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A path of unreserved segments: `/` kept too.
+const PATH: &AsciiSet = &UNRESERVED.remove(b'/');
+
+/// What an IRI may not hold literally as a URI (RFC 3987 §3.1): controls, space and
+/// `"<>\^`{|}`; reserved characters keep their meaning, `%` is taken as an existing escape,
+/// and non-ASCII is always encoded.
+const URI: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// `s` with every character of `encoded` (and all non-ASCII) percent-encoded.
+fn escape(s: &str, encoded: &'static AsciiSet) -> String {
+    utf8_percent_encode(s, encoded).to_string()
 }
 
-/// Characters a URI may contain literally (reserved ones keep their meaning, `%` is assumed to
-/// start an existing escape); the rest, non-ASCII included, is percent-encoded as RFC 3987
-/// §3.1 maps an IRI to a URI.
-fn is_uri_char(b: u8) -> bool {
-    b.is_ascii_graphic()
-        && !matches!(
-            b,
-            b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
-        )
+/// How many characters of context a TextQuoteSelector carries on each side.
+const SELECTOR_CONTEXT: usize = 32;
+
+/// `annotations.jsonld`: the W3C Web Annotation export of every annotation.
+pub fn export(
+    resolved: &Resolved,
+    sources: &[Source],
+    site_title: &str,
+    base_url: Option<&str>,
+) -> String {
+    let chars = char_offsets(resolved, sources);
+    let exported: Vec<ExportAnnotation> = resolved
+        .annotations
+        .iter()
+        .map(|anchored| {
+            let annotation = &anchored.annotation;
+            ExportAnnotation {
+                id: annotation.id.clone(),
+                kind: annotation.kind,
+                note: annotation.note.clone(),
+                speaker: annotation.speaker.clone(),
+                value: annotation.value,
+                unit: annotation.unit.map(|u| u.as_str()),
+                reports: anchored.reports(),
+                targets: anchored
+                    .passages
+                    .iter()
+                    .map(|p| export_target(p, &sources[p.source], &chars))
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&collection(&exported, site_title, base_url))
+        .unwrap_or_default();
+    text.push('\n');
+    text
 }
 
-fn escape(s: &str, keep: impl Fn(u8) -> bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if keep(b) {
-            out.push(char::from(b));
+/// The character offset of each passage's start, by (source, byte offset): one pass over each
+/// source's text, however many passages it has.
+fn char_offsets(resolved: &Resolved, sources: &[Source]) -> HashMap<(usize, usize), usize> {
+    let mut starts: Vec<(usize, usize)> = resolved
+        .annotations
+        .iter()
+        .flat_map(|a| a.passages.iter().map(|p| (p.source, p.range.start)))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut offsets = HashMap::with_capacity(starts.len());
+    let mut counted = (usize::MAX, 0, 0);
+    for (source, start) in starts {
+        let (from, chars) = if counted.0 == source {
+            (counted.1, counted.2)
         } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+            (0, 0)
+        };
+        let chars = chars + sources[source].body.text.text[from..start].chars().count();
+        counted = (source, start, chars);
+        offsets.insert((source, start), chars);
     }
-    out
+    offsets
+}
+
+fn export_target(
+    passage: &Passage,
+    source: &Source,
+    chars: &HashMap<(usize, usize), usize>,
+) -> ExportTarget {
+    let text = &source.body.text.text;
+    let before = &text[..passage.range.start];
+    let after = &text[passage.range.end..];
+    let prefix: String = before
+        .chars()
+        .rev()
+        .take(SELECTOR_CONTEXT)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let start = chars
+        .get(&(passage.source, passage.range.start))
+        .copied()
+        .unwrap_or_else(|| before.chars().count());
+    ExportTarget {
+        page: format!("sources/{}.html", source.slug),
+        original_url: source.meta.url.clone(),
+        exact: passage.exact.clone(),
+        prefix,
+        suffix: after.chars().take(SELECTOR_CONTEXT).collect(),
+        start,
+        end: start + passage.exact.chars().count(),
+    }
 }
 
 #[cfg(test)]
@@ -295,7 +396,7 @@ mod tests {
     fn figure() -> ExportAnnotation {
         ExportAnnotation {
             id: "stargate-total".to_string(),
-            kind: "figure",
+            kind: Kind::Figure,
             note: Some("The total *Stargate* pledge.".to_string()),
             speaker: None,
             value: Some(500e9),
@@ -311,7 +412,7 @@ mod tests {
     fn bare_note() -> ExportAnnotation {
         ExportAnnotation {
             id: "n1".to_string(),
-            kind: "note",
+            kind: Kind::Note,
             note: None,
             speaker: None,
             value: None,
@@ -373,7 +474,7 @@ mod tests {
     fn quote_names_its_speaker() {
         let quote = ExportAnnotation {
             id: "nadella".to_string(),
-            kind: "quote",
+            kind: Kind::Quote,
             note: None,
             speaker: Some("Satya Nadella".to_string()),
             value: None,

@@ -395,6 +395,19 @@ fn count_reports(passages: &[Passage], reports: &[usize]) -> (usize, usize) {
     (sources.len(), independent.len())
 }
 
+impl Anchored {
+    /// "reported by 3 sources, 2 independent" (sources joined by `based_on` are one report),
+    /// when more than one source carries it.
+    pub fn reports(&self) -> Option<String> {
+        (self.reported_by > 1).then(|| {
+            format!(
+                "reported by {} sources, {} independent",
+                self.reported_by, self.independent
+            )
+        })
+    }
+}
+
 /// The review before publishing: warnings for work left unfinished. An annotation nothing
 /// cites, a note without its note, a quote spliced across a paragraph break, a source no
 /// annotation points at, an outlet nobody filled in. They are meaningful once the content

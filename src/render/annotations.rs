@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use pulldown_cmark::{CowStr, Event, TagEnd};
 use serde::Serialize;
 use tera::Context;
@@ -13,7 +14,6 @@ use super::passages::{self, Mark};
 use super::theme::Theme;
 use crate::annotate::diff::{WordChange, diff_words};
 use crate::annotate::figure::same_value;
-use crate::annotate::jsonld::{self, ExportAnnotation, ExportTarget};
 use crate::annotate::model::Kind;
 use crate::annotate::resolve::{Anchored, Passage, Resolved, value_text};
 use crate::content::Source;
@@ -231,16 +231,6 @@ fn first_citation_of(html: &str) -> Option<&str> {
     rest[..rest.find('"')?].strip_suffix("-1")
 }
 
-/// "reported by 3 sources, 2 independent": sources joined by `based_on` are one report.
-pub fn reports(anchored: &Anchored) -> Option<String> {
-    (anchored.reported_by > 1).then(|| {
-        format!(
-            "reported by {} sources, {} independent",
-            anchored.reported_by, anchored.independent
-        )
-    })
-}
-
 /// How many distinct sources state a figure's value.
 pub fn corroborated(anchored: &Anchored) -> usize {
     let Some(value) = anchored.annotation.value else {
@@ -319,22 +309,20 @@ pub fn wordings(anchored: &Anchored, sources: &[Source], root: &str) -> Vec<Word
 pub fn text_fragment(url: &str, exact: &str) -> String {
     let base = url.split('#').next().unwrap_or(url);
     let words = exact.split_whitespace().collect::<Vec<_>>().join(" ");
-    format!("{base}#:~:text={}", percent_encode(&words))
+    format!("{base}#:~:text={}", utf8_percent_encode(&words, FRAGMENT))
 }
 
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric()
-            || matches!(byte, b'.' | b'_' | b'~' | b'!' | b'*' | b'(' | b')' | b'\'')
-        {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+/// What a text directive encodes: all but letters, digits and `._~!*()'` (so its own `-`,
+/// `,` and `&` are encoded).
+const FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'*')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'\'');
 
 fn same_words(a: &str, b: &str) -> bool {
     a.split_whitespace().eq(b.split_whitespace())
@@ -554,7 +542,7 @@ pub fn view(anchored: &Anchored, sources: &[Source]) -> AnnotationView {
         corroborated: corroborated(anchored),
         reported_by: anchored.reported_by,
         independent: anchored.independent,
-        reports: reports(anchored),
+        reports: anchored.reports(),
     }
 }
 
@@ -565,101 +553,6 @@ pub fn views(resolved: &Resolved, sources: &[Source]) -> Vec<AnnotationView> {
         .iter()
         .map(|a| view(a, sources))
         .collect()
-}
-
-/// How many characters of context a TextQuoteSelector carries on each side.
-const SELECTOR_CONTEXT: usize = 32;
-
-/// `annotations.jsonld`: the W3C Web Annotation export of every annotation.
-pub fn json_ld(
-    resolved: &Resolved,
-    sources: &[Source],
-    site_title: &str,
-    base_url: Option<&str>,
-) -> String {
-    let chars = char_offsets(resolved, sources);
-    let exported: Vec<ExportAnnotation> = resolved
-        .annotations
-        .iter()
-        .map(|anchored| {
-            let annotation = &anchored.annotation;
-            ExportAnnotation {
-                id: annotation.id.clone(),
-                kind: annotation.kind.as_str(),
-                note: annotation.note.clone(),
-                speaker: annotation.speaker.clone(),
-                value: annotation.value,
-                unit: annotation.unit.map(|u| u.as_str()),
-                reports: reports(anchored),
-                targets: anchored
-                    .passages
-                    .iter()
-                    .map(|p| export_target(p, &sources[p.source], &chars))
-                    .collect(),
-            }
-        })
-        .collect();
-    let mut text =
-        serde_json::to_string_pretty(&jsonld::collection(&exported, site_title, base_url))
-            .unwrap_or_default();
-    text.push('\n');
-    text
-}
-
-/// The character offset of each passage's start, by (source, byte offset): one pass over each
-/// source's text, however many passages it has.
-fn char_offsets(resolved: &Resolved, sources: &[Source]) -> HashMap<(usize, usize), usize> {
-    let mut starts: Vec<(usize, usize)> = resolved
-        .annotations
-        .iter()
-        .flat_map(|a| a.passages.iter().map(|p| (p.source, p.range.start)))
-        .collect();
-    starts.sort_unstable();
-    starts.dedup();
-    let mut offsets = HashMap::with_capacity(starts.len());
-    let mut counted = (usize::MAX, 0, 0);
-    for (source, start) in starts {
-        let (from, chars) = if counted.0 == source {
-            (counted.1, counted.2)
-        } else {
-            (0, 0)
-        };
-        let chars = chars + sources[source].body.text.text[from..start].chars().count();
-        counted = (source, start, chars);
-        offsets.insert((source, start), chars);
-    }
-    offsets
-}
-
-fn export_target(
-    passage: &Passage,
-    source: &Source,
-    chars: &HashMap<(usize, usize), usize>,
-) -> ExportTarget {
-    let text = &source.body.text.text;
-    let before = &text[..passage.range.start];
-    let after = &text[passage.range.end..];
-    let prefix: String = before
-        .chars()
-        .rev()
-        .take(SELECTOR_CONTEXT)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let start = chars
-        .get(&(passage.source, passage.range.start))
-        .copied()
-        .unwrap_or_else(|| before.chars().count());
-    ExportTarget {
-        page: format!("sources/{}.html", source.slug),
-        original_url: source.meta.url.clone(),
-        exact: passage.exact.clone(),
-        prefix,
-        suffix: after.chars().take(SELECTOR_CONTEXT).collect(),
-        start,
-        end: start + passage.exact.chars().count(),
-    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 use brief::annotate::jsonld::{ExportAnnotation, ExportTarget, collection};
+use brief::annotate::model::Kind;
 use serde_json::{Value, json};
 
 use crate::webannotation::{CONTEXT, model_violations};
@@ -325,7 +326,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
     vec![
         ExportAnnotation {
             id: "stargate-total".into(),
-            kind: "figure",
+            kind: Kind::Figure,
             note: Some("The total **Stargate** pledge over four years.".into()),
             speaker: None,
             value: Some(500e9),
@@ -338,7 +339,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
         },
         ExportAnnotation {
             id: "jobs".into(),
-            kind: "figure",
+            kind: Kind::Figure,
             note: None,
             speaker: None,
             value: Some(100_000.0),
@@ -348,7 +349,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
         },
         ExportAnnotation {
             id: "nadella-80b".into(),
-            kind: "quote",
+            kind: Kind::Quote,
             note: None,
             speaker: Some("Satya Nadella".into()),
             value: None,
@@ -358,7 +359,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
         },
         ExportAnnotation {
             id: "musk-doubt".into(),
-            kind: "quote",
+            kind: Kind::Quote,
             note: Some("Musk's doubts, [see](@stargate-total).".into()),
             speaker: None,
             value: None,
@@ -373,7 +374,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
         },
         ExportAnnotation {
             id: "context".into(),
-            kind: "note",
+            kind: Kind::Note,
             note: Some("Background.".into()),
             speaker: None,
             value: None,
@@ -383,7 +384,7 @@ fn hand_made() -> Vec<ExportAnnotation> {
         },
         ExportAnnotation {
             id: "bare".into(),
-            kind: "note",
+            kind: Kind::Note,
             note: None,
             speaker: None,
             value: None,
