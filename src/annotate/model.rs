@@ -284,14 +284,14 @@ fn entry_chunks(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
     let (mut start, mut start_line, mut offset) = (0, 1, 0);
     for (index, line) in text.split_inclusive('\n').enumerate() {
+        // Bytes, not slices: `indent` may fall inside a character of another line (a BOM or
+        // an accented letter in its indentation).
+        let bytes = line.as_bytes();
         let starts_item = offset > 0
-            && line.len() > indent
-            && line[..indent].bytes().all(|b| b == b' ')
-            && line[indent..].starts_with('-')
-            && line[indent + 1..]
-                .chars()
-                .next()
-                .is_none_or(|c| c == ' ' || c == '\n' || c == '\r');
+            && bytes.len() > indent
+            && bytes[..indent].iter().all(|&b| b == b' ')
+            && bytes[indent] == b'-'
+            && matches!(bytes.get(indent + 1), None | Some(b' ' | b'\n' | b'\r'));
         if starts_item {
             chunks.push(Chunk {
                 text: &text[start..offset],
@@ -502,6 +502,22 @@ mod tests {
 
     fn parse(text: &str) -> Result<Vec<Annotation>, Vec<Diagnostic>> {
         parse_file(Path::new("content/annotations/a.yaml"), text)
+    }
+
+    /// Regression (found by the `annotation_file` fuzz target): a list indented by four
+    /// spaces, and a later line whose fourth byte falls inside a character (a BOM after three
+    /// spaces), panicked while the file was cut into entries.
+    #[test]
+    fn a_character_across_the_list_indent_is_an_error_not_a_crash() {
+        let text = "    - id: a\n      kind: note\n   \u{feff}quote: x\n    - id: b\n      kind: note\n      source: s\n      quote: y\n   \u{e9}\n";
+        let loaded = load_file(Path::new("content/annotations/a.yaml"), text);
+        assert!(
+            !loaded.problems.is_empty(),
+            "the stray characters are reported"
+        );
+        for problem in &loaded.problems {
+            assert!(problem.location.is_some(), "{problem:?}");
+        }
     }
 
     #[test]
