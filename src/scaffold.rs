@@ -276,11 +276,6 @@ fn indent(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }
 
-fn significant(line: &str) -> bool {
-    let trimmed = line.trim();
-    !trimmed.is_empty() && !trimmed.starts_with('#')
-}
-
 /// `text` with `proposal` added to the targets of the annotation whose id is on line
 /// `id_line` (from 1): appended to its `targets:` list, or, for the one-target shorthand, a
 /// `targets:` list made of its `source`/`quote`/`prefix`/`suffix` lines (comments kept) and
@@ -296,13 +291,16 @@ pub(crate) fn with_target(text: &str, id_line: usize, proposal: &Proposal) -> Op
     let mut start = id_index;
     while start > 0 && !is_item_start(&lines[start], keys) {
         let previous = &lines[start - 1];
-        if significant(previous) && indent(previous) < keys && !is_item_start(previous, keys) {
+        if model::is_significant(previous)
+            && indent(previous) < keys
+            && !is_item_start(previous, keys)
+        {
             break;
         }
         start -= 1;
     }
     let mut end = id_index + 1;
-    while end < lines.len() && !(significant(&lines[end]) && indent(&lines[end]) < keys) {
+    while end < lines.len() && !(model::is_significant(&lines[end]) && indent(&lines[end]) < keys) {
         end += 1;
     }
     let key_at = |line: &str| -> Option<String> {
@@ -318,7 +316,7 @@ pub(crate) fn with_target(text: &str, id_line: usize, proposal: &Proposal) -> Op
         let mut at = from + 1;
         while at < end {
             let line = &lines[at];
-            if significant(line) {
+            if model::is_significant(line) {
                 let deeper = indent(line) > keys
                     || (list && indent(line) == keys && line.trim_start().starts_with("- "));
                 if !deeper {
@@ -409,10 +407,7 @@ fn anchor_request(source: &Source, request: &NewAnnotation) -> Result<Range<usiz
 
 fn check_id(id: &str, site: &Site) -> Result<(), Diagnostic> {
     if !is_slug(id) {
-        return Err(
-            Diagnostic::error("E105", format!("`{id}` is not a valid annotation id"))
-                .help("ids use lowercase letters, digits and dashes"),
-        );
+        return Err(model::invalid_id(id));
     }
     match site.annotations.iter().find(|a| a.id == id) {
         Some(existing) => Err(
@@ -476,7 +471,7 @@ fn append(
 }
 
 fn is_only_comments(text: &str) -> bool {
-    !text.lines().any(significant)
+    !text.lines().any(model::is_significant)
 }
 
 /// Checks the site as it would be with `file` holding `text`: the file parses and its
@@ -559,21 +554,13 @@ fn ensure_schema(root: &Path) -> Result<(), Diagnostic> {
 /// A file holding one annotation (a mapping) becomes a one-item list, comments kept, so
 /// another item can follow.
 fn as_list(text: &str) -> String {
-    let is_list = text
-        .lines()
-        .map(str::trim_start)
-        .find(|l| !l.is_empty() && !l.starts_with('#') && *l != "---")
-        .is_none_or(|l| l.starts_with('-'));
-    if is_list {
+    if model::is_list(text) {
         return text.to_string();
     }
     let mut started = false;
     text.lines()
         .map(|line| {
-            let significant = !line.trim().is_empty()
-                && !line.trim_start().starts_with('#')
-                && line.trim() != "---";
-            if !started && significant {
+            if !started && model::is_significant(line) {
                 started = true;
                 format!("- {line}")
             } else if started && !line.is_empty() {

@@ -267,13 +267,30 @@ struct Chunk<'a> {
     listed: bool,
 }
 
+/// E105, for an id that is not `[a-z0-9-]+`; the caller places it.
+pub(crate) fn invalid_id(id: &str) -> Diagnostic {
+    let suggestion = crate::markdown::slugify(id);
+    Diagnostic::error("E105", format!("`{id}` is not a valid annotation id"))
+        .label("ids use lowercase letters, digits and dashes")
+        .help(format!(
+            "write it as `{suggestion}`; ids appear in URLs (`#ann-{suggestion}`)"
+        ))
+}
+
+/// Whether an annotation file's text is a list of entries (or empty), not a single one.
+pub(crate) fn is_list(text: &str) -> bool {
+    significant_lines(text)
+        .next()
+        .is_none_or(|line| line.trim_start().starts_with('-'))
+}
+
 /// Cuts a list at the lines that start its items (a `-` at the list's own indentation);
 /// comments before the first item go with it. A file that is not a list is one chunk.
 fn entry_chunks(text: &str) -> Vec<Chunk<'_>> {
     let Some(first) = significant_lines(text).next() else {
         return Vec::new();
     };
-    if !first.trim_start().starts_with('-') {
+    if !is_list(text) {
         return vec![Chunk {
             text,
             first_line: 1,
@@ -323,10 +340,13 @@ fn written_id(chunk: &str) -> Option<String> {
 }
 
 fn significant_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().filter(|line| {
-        let line = line.trim_start();
-        !line.is_empty() && !line.starts_with('#') && line != "---"
-    })
+    text.lines().filter(|line| is_significant(line))
+}
+
+/// Whether a line of an annotation file holds YAML: not blank, not a comment, not `---`.
+pub(crate) fn is_significant(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty() && !line.starts_with('#') && line != "---"
 }
 
 fn check_entry(
@@ -339,18 +359,7 @@ fn check_entry(
     let mut problems = Vec::new();
     let id_at = locate(&entry.id.referenced);
     if !is_slug(&entry.id.value) {
-        let suggestion = crate::markdown::slugify(&entry.id.value);
-        problems.push(
-            Diagnostic::error(
-                "E105",
-                format!("`{}` is not a valid annotation id", entry.id.value),
-            )
-            .at(id_at.clone())
-            .label("ids use lowercase letters, digits and dashes")
-            .help(format!(
-                "write it as `{suggestion}`; ids appear in URLs (`#ann-{suggestion}`)"
-            )),
-        );
+        problems.push(invalid_id(&entry.id.value).at(id_at.clone()));
     }
     let kind = entry.kind.value;
     let targets = match (&entry.targets, &entry.source, &entry.quote) {
