@@ -109,7 +109,9 @@ fn serve(mut stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()>
 
 /// The file for a request path, only under `prefix` and never outside `dir`.
 fn resolve(dir: &Path, prefix: &str, path: &str) -> Option<PathBuf> {
-    let relative = percent_decode(path.strip_prefix(prefix)?);
+    let relative = percent_encoding::percent_decode_str(path.strip_prefix(prefix)?)
+        .decode_utf8_lossy()
+        .into_owned();
     let relative = if relative.is_empty() || relative.ends_with('/') {
         format!("{relative}index.html")
     } else {
@@ -142,23 +144,4 @@ fn content_type(file: &Path) -> &'static str {
         "xml" => "application/xml",
         _ => "application/octet-stream",
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(byte) = u8::from_str_radix(hex, 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -1,14 +1,14 @@
-//! A small blocking WebDriver client for chromedriver, speaking the W3C JSON protocol over a
-//! plain loopback HTTP/1.1 connection: one request per connection, no async runtime, no
-//! dependency beyond serde_json. The driver process is started on a free loopback port and
-//! killed when the guard is dropped.
+//! A small blocking WebDriver client for chromedriver, speaking the W3C JSON protocol over
+//! loopback HTTP with `ureq` (a maintained blocking client: no async runtime for a handful of
+//! commands). The driver process is started on a free loopback port and killed when the
+//! guard is dropped.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::Engine;
 use serde_json::{Value, json};
 
 /// How long one WebDriver command may take before the test fails instead of hanging.
@@ -80,26 +80,36 @@ impl Driver {
         }
     }
 
-    /// One HTTP request to the driver: status and parsed JSON body.
+    /// One HTTP request to the driver: status and parsed JSON body (null when empty).
     fn request(
         &self,
         method: &str,
         path: &str,
         body: Option<&Value>,
-    ) -> std::io::Result<(u16, Value)> {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
-        stream.set_read_timeout(Some(COMMAND_TIMEOUT))?;
-        stream.set_write_timeout(Some(COMMAND_TIMEOUT))?;
+    ) -> Result<(u16, Value), ureq::Error> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(COMMAND_TIMEOUT))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let url = format!("http://127.0.0.1:{}{path}", self.port);
         let payload = body.map(Value::to_string).unwrap_or_default();
-        let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n",
-            port = self.port,
-            len = payload.len()
-        );
-        stream.write_all(head.as_bytes())?;
-        stream.write_all(payload.as_bytes())?;
-        let raw = read_response(&mut stream)?;
-        parse_response(&raw)
+        let mut response = match method {
+            "GET" => agent.get(&url).call()?,
+            "DELETE" => agent.delete(&url).call()?,
+            _ => agent
+                .post(&url)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .send(payload)?,
+        };
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string()?;
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).map_err(ureq::Error::Json)?
+        };
+        Ok((status, value))
     }
 
     /// Opens a browser session with `args` added to the usual headless flags.
@@ -168,82 +178,6 @@ fn free_port() -> u16 {
         .and_then(|listener| listener.local_addr())
         .expect("a free loopback port")
         .port()
-}
-
-/// Reads one response: chromedriver keeps connections open, so read by `Content-Length`
-/// (or to the last chunk), not to the end of the stream.
-fn read_response(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
-    let mut raw = Vec::new();
-    let mut buffer = [0u8; 64 * 1024];
-    loop {
-        if let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-            let body = raw.len() - split - 4;
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok());
-            let complete = match length {
-                Some(length) => body >= length,
-                None if head.contains("chunked") => raw.ends_with(b"0\r\n\r\n"),
-                None => false,
-            };
-            if complete {
-                return Ok(raw);
-            }
-        }
-        let read = stream.read(&mut buffer)?;
-        if read == 0 {
-            return Ok(raw);
-        }
-        raw.extend_from_slice(&buffer[..read]);
-    }
-}
-
-/// Status and JSON body of a raw HTTP/1.1 response (with or without chunked encoding).
-fn parse_response(raw: &[u8]) -> std::io::Result<(u16, Value)> {
-    let invalid =
-        |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| invalid("no end of headers"))?;
-    let head = String::from_utf8_lossy(&raw[..split]);
-    let mut body = raw[split + 4..].to_vec();
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| invalid("no status"))?;
-    if head
-        .lines()
-        .any(|l| l.to_ascii_lowercase().starts_with("transfer-encoding:") && l.contains("chunked"))
-    {
-        body = dechunk(&body);
-    }
-    let value = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&body).map_err(|e| invalid(&e.to_string()))?
-    };
-    Ok((status, value))
-}
-
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(line_end) = body.windows(2).position(|w| w == b"\r\n") {
-        let size_text = String::from_utf8_lossy(&body[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("0").trim(), 16)
-            .unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        let start = line_end + 2;
-        let end = (start + size).min(body.len());
-        out.extend_from_slice(&body[start..end]);
-        body = &body[(end + 2).min(body.len())..];
-    }
-    out
 }
 
 /// One browser session, deleted on drop.
@@ -375,7 +309,9 @@ impl Session<'_> {
     /// A PNG of the viewport, saved at `path`.
     pub fn screenshot(&self, path: &Path) {
         let encoded = self.command("GET", "/screenshot", None);
-        let bytes = base64_decode(encoded.as_str().expect("a base64 screenshot"));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded.as_str().expect("a base64 screenshot"))
+            .expect("valid base64");
         assert!(bytes.starts_with(b"\x89PNG"), "the screenshot is a PNG");
         std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir screenshots");
         std::fs::write(path, bytes).expect("write the screenshot");
@@ -396,33 +332,4 @@ impl Drop for Session<'_> {
             .driver
             .request("DELETE", &format!("/session/{}", self.id), None);
     }
-}
-
-fn base64_decode(text: &str) -> Vec<u8> {
-    let value = |c: u8| -> Option<u32> {
-        match c {
-            b'A'..=b'Z' => Some(u32::from(c - b'A')),
-            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-            b'+' => Some(62),
-            b'/' => Some(63),
-            _ => None,
-        }
-    };
-    let digits: Vec<u32> = text.bytes().filter_map(value).collect();
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    for chunk in digits.chunks(4) {
-        let mut n = 0u32;
-        for (i, d) in chunk.iter().enumerate() {
-            n |= d << (18 - 6 * i);
-        }
-        out.push((n >> 16) as u8);
-        if chunk.len() > 2 {
-            out.push((n >> 8) as u8);
-        }
-        if chunk.len() > 3 {
-            out.push(n as u8);
-        }
-    }
-    out
 }
