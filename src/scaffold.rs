@@ -45,7 +45,7 @@ pub struct NewAnnotation {
     #[arg(long)]
     pub note: Option<String>,
     /// Figures: the number the words state [default: read from the words].
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, value_parser = finite_number)]
     pub value: Option<f64>,
     /// Figures: what the number counts (USD, jobs, percent...) [default: read from the words].
     #[arg(long)]
@@ -62,6 +62,17 @@ pub struct NewAnnotation {
     /// The site's folder.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+}
+
+/// `--value`: a number annotation files accept (not `NaN` or `inf`, which Rust would read).
+fn finite_number(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|value| value.is_finite())
+        .ok_or_else(|| {
+            format!("`{text}` is not a finite number; write the figure's value, like 500e9 or 2.5")
+        })
 }
 
 /// What `new` wrote.

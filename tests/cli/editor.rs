@@ -371,6 +371,21 @@ fn new_annotation_writes_a_finished_entry_after_a_blank_line() {
         &["--quote", "The first paragraph", "--unit", "dolars"],
     );
     assert!(unit.stderr().contains("error[E113]"), "{}", unit.stderr());
+    // Rust reads `NaN` and `inf` as numbers; annotation files do not: a usage error, before
+    // anything is written (it was an E001 pointing at a line that was never written).
+    for not_finite in ["NaN", "inf", "-inf"] {
+        let flag = format!("--value={not_finite}");
+        let run = add(
+            &site,
+            &["--quote", "first paragraph says $500 billion", &flag],
+        );
+        assert_eq!(run.code(), 2, "{}", run.stderr());
+        assert!(
+            run.stderr().contains("is not a finite number"),
+            "{}",
+            run.stderr()
+        );
+    }
     assert_eq!(site.brief(&["check"]).code(), 0);
 }
 
