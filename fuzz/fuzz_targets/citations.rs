@@ -14,6 +14,7 @@ fn citable(kind: Kind, quote: &str, value: Option<f64>) -> Citable {
         href: "sources/a.html#ann-x".to_string(),
         quote: quote.to_string(),
         value,
+        unit: None,
         value_text: value.map(|v| v.to_string()),
     }
 }

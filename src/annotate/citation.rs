@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::figure::{self, format_quantity, same_value};
+use super::figure::{self, FoundFigure, Unit, format_quantity, same_value};
 use super::fold::{fold, fold_str};
 use super::model::Kind;
 use crate::content::MarkdownFile;
@@ -30,6 +30,8 @@ pub struct Citable {
     pub quote: String,
     /// For figures.
     pub value: Option<f64>,
+    /// For figures: what the value counts, when the annotation says.
+    pub unit: Option<Unit>,
     /// For figures: how to write the value in a hint.
     pub value_text: Option<String>,
 }
@@ -221,6 +223,61 @@ fn broken_citations(text: &str) -> Vec<(Range<usize>, String)> {
     found
 }
 
+/// What a figure citation's text states that its annotation does not.
+enum Stated {
+    /// A figure of the annotation's unit (or of none) with another value.
+    Figure(FoundFigure),
+    /// A figure in a currency brief does not read, for a USD annotation: `€2.5 million`.
+    OtherCurrency(&'static str),
+}
+
+/// Other currencies, by the sign or word a text names them with.
+const OTHER_CURRENCIES: &[(&str, &str)] = &[
+    ("€", "euros"),
+    ("£", "pounds"),
+    ("¥", "yen or yuan"),
+    ("₹", "rupees"),
+    ("euro", "euros"),
+    ("pound", "pounds"),
+    ("sterling", "pounds"),
+    ("yen", "yen"),
+    ("yuan", "yuan"),
+    ("renminbi", "yuan"),
+    ("rupee", "rupees"),
+    ("franc", "francs"),
+];
+
+/// The first thing in a figure citation's text (folded) that contradicts `value`: every figure
+/// of the annotation's unit, or of no unit, must state it, and a USD figure cannot be cited by
+/// words in another currency. Figures of another unit ("over four years" beside "$500
+/// billion") are other quantities, left alone.
+fn differing_figure(text: &str, value: f64, unit: Option<Unit>) -> Option<Stated> {
+    if unit == Some(Unit::Usd) {
+        let lower = text.to_lowercase();
+        let named = OTHER_CURRENCIES.iter().find(|(name, _)| {
+            // A word must stand alone ("europe" is no euro, "euros" is); a sign counts anywhere.
+            let is_word = name.chars().all(char::is_alphabetic);
+            lower.match_indices(name).any(|(at, _)| {
+                let before = lower[..at].chars().next_back();
+                let after = lower[at + name.len()..].chars().next();
+                !is_word
+                    || (!before.is_some_and(char::is_alphanumeric)
+                        && after.is_none_or(|c| !c.is_alphanumeric() || c == 's'))
+            })
+        });
+        if let Some((_, currency)) = named {
+            return Some(Stated::OtherCurrency(currency));
+        }
+    }
+    figure::find_figures(text)
+        .into_iter()
+        .filter(|found| {
+            found.quantity.unit == Unit::Count || unit.is_none_or(|u| u == found.quantity.unit)
+        })
+        .find(|found| !same_value(found.quantity.value, value))
+        .map(Stated::Figure)
+}
+
 fn broken_citation(id: &str, at: Location) -> Diagnostic {
     let id = id.split_whitespace().collect::<Vec<_>>().join("-");
     Diagnostic::error("E203", "this looks like a citation but is not a link")
@@ -264,15 +321,18 @@ fn close_citation(
         return;
     };
     if target.kind == Kind::Figure
-        && let (Some(stated), Some(value)) =
-            (figure::first_figure(&fold_str(&link.text)), target.value)
-        && !same_value(stated.value, value)
+        && let Some(value) = target.value
+        && let Some(differs) = differing_figure(&fold_str(&link.text), value, target.unit)
     {
+        let says = match differs {
+            Stated::Figure(stated) => format_quantity(stated.quantity.value, stated.quantity.unit),
+            Stated::OtherCurrency(currency) => format!("a figure in {currency}"),
+        };
         out.diagnostics.push(
-            Diagnostic::error("E202", format!("the citation says {}, but `{}` has value {}", format_quantity(stated.value, stated.unit), link.id, target.value_text.clone().unwrap_or_default()))
+            Diagnostic::error("E202", format!("the citation says {says}, but `{}` has value {}", link.id, target.value_text.clone().unwrap_or_default()))
                 .at(citing.file.locate_in_body(link.range.clone()))
                 .label("this number differs from the annotation's value")
-                .help("correct the number in the link text, or cite the annotation that states this number"),
+                .help("correct the number in the link text, or cite the annotation that states this number; a link text that cites one figure states only that figure"),
         );
     }
     let count = out.counts.entry(link.id.clone()).or_insert(0);
@@ -385,6 +445,7 @@ mod tests {
                 href: "sources/a.html#ann-stargate-total".to_string(),
                 quote: "$500 billion".to_string(),
                 value: Some(500e9),
+                unit: Some(Unit::Usd),
                 value_text: Some("$500 billion".to_string()),
             },
         );
@@ -552,6 +613,27 @@ mod tests {
         assert_eq!(codes("See [x] (@stargate-total).\n"), ["E203"]);
         assert_eq!(codes("See ![y](@stargate-total).\n"), ["E204"]);
         assert!(codes("See [x](@stargate-total), (@ not this).\n").is_empty());
+    }
+
+    /// Regression: only a link text's first figure was compared and figures in another
+    /// currency were not read, so `$500 billion and $7 billion` or `€500 billion` passed.
+    #[test]
+    fn every_figure_of_a_citation_and_its_currency_are_checked() {
+        let codes =
+            |body: &str| -> Vec<&str> { verdict(body).into_iter().map(|(code, _)| code).collect() };
+        assert_eq!(
+            codes("[$500 billion and $7 billion](@stargate-total)\n"),
+            ["E202"]
+        );
+        assert_eq!(codes("[€500 billion](@stargate-total)\n"), ["E202"]);
+        assert_eq!(codes("[500 billion euros](@stargate-total)\n"), ["E202"]);
+        assert_eq!(
+            codes("[$500 billion (£400 billion)](@stargate-total)\n"),
+            ["E202"]
+        );
+        assert!(codes("[$500 billion over four years](@stargate-total)\n").is_empty());
+        assert!(codes("[$500 billion for Europe](@stargate-total)\n").is_empty());
+        assert!(codes("[500 billion](@stargate-total)\n").is_empty());
     }
 
     #[test]

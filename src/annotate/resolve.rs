@@ -337,6 +337,7 @@ pub fn citables(anchored: &[Anchored], sources: &[Source]) -> BTreeMap<String, C
                 ),
                 quote: a.annotation.targets[0].quote.trim().to_string(),
                 value: a.annotation.value,
+                unit: a.annotation.unit,
                 value_text: a.annotation.value.map(|v| value_text(v, &a.annotation)),
             };
             (a.annotation.id.clone(), citable)
