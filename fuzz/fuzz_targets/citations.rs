@@ -15,6 +15,7 @@ fn citable(kind: Kind, quote: &str, value: Option<f64>) -> Citable {
         quote: quote.to_string(),
         value,
         unit: None,
+        stated: None,
         value_text: value.map(|v| v.to_string()),
     }
 }

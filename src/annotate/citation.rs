@@ -32,6 +32,9 @@ pub struct Citable {
     pub value: Option<f64>,
     /// For figures: what the value counts, when the annotation says.
     pub unit: Option<Unit>,
+    /// For figures: what its (first) passage states. A citation that says the same is right
+    /// about the source; if the annotation's `value` or `unit` disagrees, E103 says so once.
+    pub stated: Option<figure::Quantity>,
     /// For figures: how to write the value in a hint.
     pub value_text: Option<String>,
 }
@@ -231,6 +234,16 @@ enum Stated {
     OtherCurrency(&'static str),
 }
 
+/// Whether what a citation states is what the annotation's passage states.
+fn states_the_passage(stated: &Stated, passage: Option<&figure::Quantity>) -> bool {
+    match (stated, passage) {
+        (Stated::Figure(found), Some(passage)) => {
+            found.quantity.unit == passage.unit && same_value(found.quantity.value, passage.value)
+        }
+        _ => false,
+    }
+}
+
 /// Other currencies, by the sign or word a text names them with.
 const OTHER_CURRENCIES: &[(&str, &str)] = &[
     ("€", "euros"),
@@ -248,8 +261,9 @@ const OTHER_CURRENCIES: &[(&str, &str)] = &[
 ];
 
 /// The first thing in a figure citation's text (folded) that contradicts `value`: every figure
-/// of the annotation's unit, or of no unit, must state it, and a USD figure cannot be cited by
-/// words in another currency. Figures of another unit ("over four years" beside "$500
+/// of the annotation's unit, or of no unit, must state it; a text whose figures are all of
+/// other units does not state it; and a USD figure cannot be cited by words in another
+/// currency. Figures of another unit beside one of its own ("over four years" beside "$500
 /// billion") are other quantities, left alone.
 fn differing_figure(text: &str, value: f64, unit: Option<Unit>) -> Option<Stated> {
     if unit == Some(Unit::Usd) {
@@ -269,11 +283,15 @@ fn differing_figure(text: &str, value: f64, unit: Option<Unit>) -> Option<Stated
             return Some(Stated::OtherCurrency(currency));
         }
     }
-    figure::find_figures(text)
+    let found = figure::find_figures(text);
+    let (own, other): (Vec<FoundFigure>, Vec<FoundFigure>) = found
         .into_iter()
-        .filter(|found| {
-            found.quantity.unit == Unit::Count || unit.is_none_or(|u| u == found.quantity.unit)
-        })
+        .partition(|found| figure::units_agree(found.quantity.unit, unit));
+    if own.is_empty() {
+        // Only figures of other units: the text does not state this annotation's figure.
+        return other.into_iter().next().map(Stated::Figure);
+    }
+    own.into_iter()
         .find(|found| !same_value(found.quantity.value, value))
         .map(Stated::Figure)
 }
@@ -323,6 +341,7 @@ fn close_citation(
     if target.kind == Kind::Figure
         && let Some(value) = target.value
         && let Some(differs) = differing_figure(&fold_str(&link.text), value, target.unit)
+        && !states_the_passage(&differs, target.stated.as_ref())
     {
         let says = match differs {
             Stated::Figure(stated) => format_quantity(stated.quantity.value, stated.quantity.unit),
@@ -446,6 +465,7 @@ mod tests {
                 quote: "$500 billion".to_string(),
                 value: Some(500e9),
                 unit: Some(Unit::Usd),
+                stated: figure::first_figure("$500 billion"),
                 value_text: Some("$500 billion".to_string()),
             },
         );

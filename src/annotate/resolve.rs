@@ -338,6 +338,7 @@ pub fn citables(anchored: &[Anchored], sources: &[Source]) -> BTreeMap<String, C
                 quote: a.annotation.targets[0].quote.trim().to_string(),
                 value: a.annotation.value,
                 unit: a.annotation.unit,
+                stated: first.stated.clone(),
                 value_text: a.annotation.value.map(|v| value_text(v, &a.annotation)),
             };
             (a.annotation.id.clone(), citable)
@@ -651,6 +652,12 @@ fn check_figure(
         return;
     };
     match stated {
+        Some(stated) if !figure::units_agree(stated.unit, annotation.unit) => diagnostics.push(
+            Diagnostic::error("E103", format!("the quote states {}, but `unit` is {}", format_quantity(stated.value, stated.unit), annotation.unit.map_or("", |u| u.as_str())))
+                .at(target.quote_at.clone())
+                .label("this figure's unit")
+                .help(format!("set `unit: {}` if the quote is right, or quote the passage that states the figure in {}", stated.unit.as_str(), annotation.unit.map_or("", |u| u.as_str()))),
+        ),
         Some(stated) if same_value(stated.value, value) => {}
         Some(stated) => diagnostics.push(
             Diagnostic::error("E103", format!("the quote states {}, but `value` is {}", format_quantity(stated.value, stated.unit), value_text(value, annotation)))

@@ -372,3 +372,41 @@ fn counts_read_right_in_the_singular() {
         run.stderr()
     );
 }
+
+/// Regression: a figure annotation's `unit` was never compared with what its quote states, so
+/// `$500 billion` annotated as 500 billion jobs passed, and the key-figures table said so. The
+/// mistake is the annotation's: one E103, and its citation is not a second error.
+#[test]
+fn a_figure_in_another_unit_is_one_error() {
+    let site = annotated(
+        &[(
+            "content/annotations/a.yaml",
+            "- id: pledge\n  kind: figure\n  source: a\n  quote: pledged $500 billion\n  value: 500e9\n  unit: jobs\n",
+        )],
+        "The pledge: [$500 billion](@pledge).",
+    );
+    let run = site.brief(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert_eq!(
+        errors(&run.stderr()),
+        ["error[E103]: the quote states $500 billion, but `unit` is jobs"],
+        "{}",
+        run.stderr()
+    );
+    let fixed = site.file(
+        "content/annotations/a.yaml",
+        "- id: pledge\n  kind: figure\n  source: a\n  quote: pledged $500 billion\n  value: 500e9\n  unit: USD\n",
+    );
+    assert_eq!(fixed.brief(&["check", "--deny-warnings"]).code(), 0);
+    let in_euros = fixed.file(
+        "content/index.md",
+        "---\ntitle: B\n---\n\nThe pledge: [€500 billion](@pledge).\n",
+    );
+    let run = in_euros.brief(&["check"]);
+    assert_eq!(
+        errors(&run.stderr()),
+        ["error[E202]: the citation says a figure in euros, but `pledge` has value $500 billion"],
+        "{}",
+        run.stderr()
+    );
+}

@@ -141,6 +141,14 @@ pub fn first_figure(text: &str) -> Option<Quantity> {
         .map(|figure| figure.quantity)
 }
 
+/// Whether a figure stated in `stated` units can be the one an annotation claims in `claimed`:
+/// the same unit, or either is a plain count (or the annotation names no unit). "$2.5 million"
+/// is not 2.5 million jobs.
+pub fn units_agree(stated: Unit, claimed: Option<Unit>) -> bool {
+    stated == Unit::Count
+        || claimed.is_none_or(|claimed| claimed == stated || claimed == Unit::Count)
+}
+
 /// Whether two values are the same figure. The tolerance is relative (1e-9) so that `500e9`
 /// from an annotation equals 500 × 1e9 parsed from "$500 billion" despite float rounding.
 pub fn same_value(a: f64, b: f64) -> bool {
