@@ -275,7 +275,13 @@ fn describe(error: &Error) -> Diagnostic {
         )
         .label("the second time")
         .help("keep one of the two lines; each key appears once per entry"),
-        Error::MultipleDocuments { .. } => Diagnostic::error(
+        Error::Budget { .. } => Diagnostic::error(
+            "E001",
+            "this YAML is over brief's limits: too deep, too many values, or aliases that expand too far",
+        )
+        .label("the limit was reached here")
+        .help("an annotation file or front matter holds at most 64 levels of nesting and 250,000 values, each use of an alias (`*name`) counting its whole value; see Limits in docs/errors.md"),
+                Error::MultipleDocuments { .. } => Diagnostic::error(
             "E001",
             "a second YAML document starts here, after a `---` line",
         )
@@ -375,5 +381,20 @@ mod tests {
         let text = format!("title: {}{}\n", "[".repeat(1000), "]".repeat(1000));
         let error = parse::<Meta>(Path::new("x.yaml"), &text, 1).expect_err("too deep");
         assert_eq!(error.severity, crate::diagnostics::Severity::Error);
+        // Aliases that expand past the budget: said in brief's words, not the parser's.
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            bomb += &format!(
+                "a{i}: &a{i} [{}]\n",
+                vec![format!("*a{}", i - 1); 10].join(", ")
+            );
+        }
+        let error = parse::<serde_json::Value>(Path::new("x.yaml"), &bomb, 1).expect_err("a bomb");
+        assert!(
+            error.message.contains("over brief's limits"),
+            "{}",
+            error.message
+        );
+        assert!(error.location.is_some());
     }
 }
