@@ -346,11 +346,13 @@ fn run_serve(options: &crate::serve::ServeOptions) -> ExitCode {
 fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitCode {
     let show_progress = verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
     let outcome = with_progress(show_progress, console::err, || {
-        let mut outcome = site::build(options);
         if write {
+            let mut outcome = site::build(options);
             site::write(options, &mut outcome);
+            outcome
+        } else {
+            site::check(options)
         }
-        outcome
     });
     console::err(
         &outcome
@@ -421,7 +423,7 @@ fn progress_line(elapsed: Duration) -> String {
 }
 
 fn check_json(options: &BuildOptions) -> ExitCode {
-    let outcome = site::build(options);
+    let outcome = site::check(options);
     let status = if outcome.failed {
         ExitCode::FAILURE
     } else {

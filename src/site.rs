@@ -90,18 +90,33 @@ impl Outcome {
 
 /// Builds the site in memory: load, resolve, render. Nothing is written (see [`write`]).
 pub fn build(options: &BuildOptions) -> Outcome {
+    run(options, true)
+}
+
+/// Checks the site: load and resolve, every problem reported, and of the render stage only
+/// what can fail on the content (see [`check_render`]); no page is rendered.
+pub fn check(options: &BuildOptions) -> Outcome {
+    run(options, false)
+}
+
+fn run(options: &BuildOptions, render_pages: bool) -> Outcome {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::default();
     let mut annotations = 0;
+    let mut pages = None;
     let files = load(options, &mut diagnostics).and_then(|site| {
         let resolved = resolve(&site, &mut diagnostics);
         annotations = resolved.annotations.len();
-        render(&options.root, &site, &resolved, &mut diagnostics)
+        if render_pages {
+            let files = render(&options.root, &site, &resolved, &mut diagnostics)?;
+            pages = Some(files.keys().filter(|p| p.ends_with(".html")).count());
+            Some(files)
+        } else {
+            pages = check_render(&options.root, &site, &resolved, &mut diagnostics);
+            None
+        }
     });
-    let failed = diagnostics.fails(options.deny_warnings) || files.is_none();
-    let pages = files
-        .as_ref()
-        .map(|f| f.keys().filter(|p| p.ends_with(".html")).count());
+    let failed = diagnostics.fails(options.deny_warnings) || (render_pages && files.is_none());
     Outcome {
         diagnostics,
         pages,
@@ -518,18 +533,10 @@ pub fn render(
         cited,
         passages,
     };
-    let mut jobs: Vec<Page> = vec![
-        Page::Briefing,
-        Page::NotFound,
-        Page::Annotations,
-        Page::Print(None),
-        Page::SourceIndex,
-    ];
-    jobs.extend((0..site.sources.len()).map(Page::Source));
-    jobs.extend((0..site.series.len()).map(Page::Series));
-    jobs.extend((0..site.series.len()).map(|index| Page::Print(Some(index))));
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        jobs.par_iter().map(|page| page.render(&shared)).collect();
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = Page::all(site)
+        .par_iter()
+        .map(|page| page.render(&shared))
+        .collect();
     let mut files = SiteFiles::new();
     for result in rendered {
         match result {
@@ -566,6 +573,23 @@ pub fn render(
         );
     }
     (!diagnostics.fails(false)).then_some(files)
+}
+
+/// What `check` finds at the render stage without rendering: the theme's problems (its
+/// templates are compiled) and the feed's; the number of pages a build would write, or `None`
+/// when the theme does not load. Pages are not rendered: highlighting, templates and the
+/// search index are the larger part of a build and find nothing in the content.
+fn check_render(
+    root: &Path,
+    site: &Site,
+    resolved: &Resolved,
+    diagnostics: &mut Diagnostics,
+) -> Option<usize> {
+    let theme = Theme::load(root, &site.config.theme)
+        .map_err(|problems| diagnostics.extend(problems))
+        .ok()?;
+    feed::atom(site, resolved, &theme, diagnostics);
+    Some(Page::all(site).len())
 }
 
 /// `sitemap.xml`, only with a base URL: every page but the 404 and the print versions.
@@ -670,6 +694,21 @@ enum Page {
 }
 
 impl Page {
+    /// Every page of the site.
+    fn all(site: &Site) -> Vec<Page> {
+        let mut pages = vec![
+            Page::Briefing,
+            Page::NotFound,
+            Page::Annotations,
+            Page::Print(None),
+            Page::SourceIndex,
+        ];
+        pages.extend((0..site.sources.len()).map(Page::Source));
+        pages.extend((0..site.series.len()).map(Page::Series));
+        pages.extend((0..site.series.len()).map(|index| Page::Print(Some(index))));
+        pages
+    }
+
     fn render(self, shared: &Shared<'_>) -> Result<(String, Vec<u8>), Diagnostic> {
         let Shared {
             site,

@@ -68,7 +68,7 @@ pub fn anchor(
             hay[..start].ends_with(&prefix) && hay[start + needle.len()..].starts_with(&suffix)
         })
         .collect();
-    let original_range = |start: usize| source.origin[start]..source.origin[start + needle.len()];
+    let original_range = |start: usize| source.origin(start)..source.origin(start + needle.len());
     match matches.as_slice() {
         [] => NotFound(near_miss(source, original, &needle)),
         [one] => Exact(original_range(*one)),
@@ -169,7 +169,7 @@ fn first_words(text: &str, n: usize) -> String {
 fn near_miss(source: &Folded, original: &str, needle: &str) -> Option<NearMiss> {
     let approx = fuzzy::closest(&source.text, needle)?;
     let similarity = fuzzy::similarity(&approx, needle, &source.text);
-    let range = source.origin[approx.start]..source.origin[approx.end];
+    let range = source.origin(approx.start)..source.origin(approx.end);
     Some(NearMiss {
         range: widen_to_words(original, range),
         similarity,

@@ -161,7 +161,7 @@ impl Prose {
         if citing.briefing {
             let folded = fold(&self.text);
             for found in figure::find_figures(&folded.text) {
-                let range = folded.origin[found.range.start]..folded.origin[found.range.end];
+                let range = folded.origin(found.range.start)..folded.origin(found.range.end);
                 // A figure in a broken citation is reported by E203 alone.
                 if broken
                     .iter()

@@ -11,9 +11,30 @@
 pub struct Folded {
     /// The folded text, in which quotes are searched.
     pub text: String,
-    /// `origin[i]` = byte offset in the original of the folded byte `i`; one extra entry at the
-    /// end = `original.len()`. So a folded range `a..b` maps to `origin[a]..origin[b]`.
-    pub origin: Vec<usize>,
+    /// The map back to the original, kept only where it leaves one-to-one: `(folded, original)`
+    /// byte offsets, ascending, the first at folded byte 0. Between two of them, folded bytes
+    /// map to consecutive original bytes. Most text folds unchanged except at white-space runs,
+    /// so the map stays a small fraction of the text (a byte-for-byte map was 8 bytes a byte,
+    /// most of the memory of a large archive).
+    breaks: Vec<(usize, usize)>,
+}
+
+impl Folded {
+    /// The byte offset in the original of folded byte `i`; `text.len()` maps to the original's
+    /// length. So a folded range `a..b` maps to `origin(a)..origin(b)`.
+    pub fn origin(&self, i: usize) -> usize {
+        let k = self.breaks.partition_point(|&(folded, _)| folded <= i);
+        let (folded, original) = self.breaks[k.saturating_sub(1)];
+        original + (i - folded)
+    }
+
+    /// Records that folded byte `folded` comes from original byte `original`.
+    fn map(&mut self, folded: usize, original: usize) {
+        match self.breaks.last() {
+            Some(&(f, o)) if o + (folded - f) == original => {}
+            _ => self.breaks.push((folded, original)),
+        }
+    }
 }
 
 /// What a non-space character folds to; `None` keeps it as it is.
@@ -33,29 +54,34 @@ fn replacement(c: char) -> Option<&'static str> {
 /// white-space run) it came from; a range's end therefore lands on the start of the next
 /// original character, which covers the whole of a multibyte or expanded character.
 pub fn fold(original: &str) -> Folded {
-    let mut text = String::with_capacity(original.len());
-    let mut origin = Vec::with_capacity(original.len() + 1);
+    let mut folded = Folded {
+        text: String::with_capacity(original.len()),
+        breaks: Vec::new(),
+    };
     // Invisible characters do not end a run of white space, so "a \u{AD} b" folds to "a b".
     let mut in_space = false;
     for (i, c) in original.char_indices() {
         if c.is_whitespace() {
             if !in_space {
-                text.push(' ');
-                origin.push(i);
+                folded.map(folded.text.len(), i);
+                folded.text.push(' ');
                 in_space = true;
             }
             continue;
         }
+        let start = folded.text.len();
         match replacement(c) {
             Some("") => continue,
-            Some(s) => text.push_str(s),
-            None => text.push(c),
+            Some(s) => folded.text.push_str(s),
+            None => folded.text.push(c),
         }
-        origin.resize(text.len(), i);
+        for byte in start..folded.text.len() {
+            folded.map(byte, i);
+        }
         in_space = false;
     }
-    origin.push(original.len());
-    Folded { text, origin }
+    folded.map(folded.text.len(), original.len());
+    folded
 }
 
 /// `fold(s).text`, for when no map is needed (quotes from annotation files).
@@ -69,7 +95,72 @@ mod tests {
 
     /// The original text under a folded range, through the map.
     fn back<'a>(original: &'a str, f: &Folded, a: usize, b: usize) -> &'a str {
-        &original[f.origin[a]..f.origin[b]]
+        &original[f.origin(a)..f.origin(b)]
+    }
+
+    /// The map of every folded byte, end included.
+    fn origins(f: &Folded) -> Vec<usize> {
+        (0..=f.text.len()).map(|i| f.origin(i)).collect()
+    }
+
+    /// The obvious map, one entry a folded byte, to check the sparse one against.
+    fn dense_origins(original: &str) -> Vec<usize> {
+        let mut text = String::new();
+        let mut origin = Vec::new();
+        let mut in_space = false;
+        for (i, c) in original.char_indices() {
+            if c.is_whitespace() {
+                if !in_space {
+                    text.push(' ');
+                    origin.push(i);
+                    in_space = true;
+                }
+                continue;
+            }
+            match replacement(c) {
+                Some("") => continue,
+                Some(s) => text.push_str(s),
+                None => text.push(c),
+            }
+            origin.resize(text.len(), i);
+            in_space = false;
+        }
+        origin.push(original.len());
+        origin
+    }
+
+    #[test]
+    fn the_sparse_map_equals_the_dense_one() {
+        // Seeded generator over pieces that fold in every way.
+        const PIECES: [&str; 14] = [
+            "a",
+            "Z",
+            " ",
+            "  ",
+            "\n\n",
+            "\u{E9}",
+            "\u{2014}",
+            "\u{2026}",
+            "\u{AD}",
+            "\u{201C}",
+            "\u{3000}",
+            "\u{FEFF}",
+            "x \u{200B} y",
+            "\u{1F600}",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..500 {
+            let mut s = String::new();
+            for _ in 0..(state % 40) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                s.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            let f = fold(&s);
+            assert_eq!(origins(&f), dense_origins(&s), "{s:?}");
+            state = state.wrapping_add(1);
+        }
     }
 
     #[test]
@@ -123,7 +214,7 @@ mod tests {
     #[test]
     fn map_of_plain_ascii_is_identity() {
         let f = fold("abc");
-        assert_eq!(f.origin, vec![0, 1, 2, 3]);
+        assert_eq!(origins(&f), vec![0, 1, 2, 3]);
     }
 
     #[test]
@@ -132,7 +223,7 @@ mod tests {
         let s = "\u{E9}\u{2014}x\u{2026}y";
         let f = fold(s);
         assert_eq!(f.text, "\u{E9}-x...y");
-        assert_eq!(f.origin, vec![0, 0, 2, 5, 6, 6, 6, 9, 10]);
+        assert_eq!(origins(&f), vec![0, 0, 2, 5, 6, 6, 6, 9, 10]);
         assert_eq!(back(s, &f, 0, 2), "\u{E9}");
         assert_eq!(back(s, &f, 2, 3), "\u{2014}");
         // A range over the whole "..." covers the whole "…", and one ending after it too.
@@ -148,7 +239,7 @@ mod tests {
         assert_eq!(back(s, &f, 1, 2), " \u{00A0}\n ");
         assert_eq!(back(s, &f, 0, 3), "a \u{00A0}\n b\u{00AD}");
         assert_eq!(back(s, &f, 3, 4), "c");
-        assert_eq!(*f.origin.last().unwrap_or(&0), s.len());
+        assert_eq!(f.origin(f.text.len()), s.len());
     }
 
     #[test]
@@ -156,7 +247,6 @@ mod tests {
         let s = "\u{201C}They don\u{2019}t\u{00A0}actually have the money\u{2026}\u{201D} \
                  \u{2014} a  spokes\u{00AD}person,\n\tsaid 3\u{2212}2";
         let f = fold(s);
-        assert_eq!(f.origin.len(), f.text.len() + 1);
         // Every range between character boundaries of the folded text maps back to original
         // text that folds to the same thing, give or take the ends of a white-space run.
         let bounds: Vec<usize> = f
@@ -165,7 +255,7 @@ mod tests {
             .map(|(i, _)| i)
             .chain([f.text.len()])
             // Not inside the "..." of an ellipsis, which has no counterpart in the original.
-            .filter(|&i| i == 0 || f.origin[i] != f.origin[i - 1])
+            .filter(|&i| i == 0 || f.origin(i) != f.origin(i - 1))
             .collect();
         for &a in &bounds {
             for &b in bounds.iter().filter(|&&b| b >= a) {

@@ -9,7 +9,11 @@
 //! [`CHUNK_BYTES`], so a query loads what its words and its first results need, whatever the
 //! size of the archive.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -76,77 +80,110 @@ pub fn search_files(
     resolved: &Resolved,
 ) -> Vec<(String, String)> {
     let entries = entries(briefings, sources, resolved);
+    // Each entry is written once and its words found once, in parallel.
+    let written: Vec<(String, EntryWords<'_>)> = entries
+        .par_iter()
+        .map(|entry| {
+            let json = serde_json::to_string(entry).expect("an entry of strings serialises");
+            (json, entry_words(entry))
+        })
+        .collect();
     let mut files = Vec::new();
     // Chunks of consecutive entries; the manifest keeps the first entry of each. A chunk closes
     // before the entry that would take it past `CHUNK_BYTES` (as written, JSON escapes
     // included), so only an entry larger than that on its own makes a larger chunk.
-    let mut chunks: Vec<Vec<&Entry>> = Vec::new();
-    let mut chunk: Vec<&Entry> = Vec::new();
-    let mut bytes = 0;
-    for entry in &entries {
-        let size = json!(entry).to_string().len() + 1;
-        if !chunk.is_empty() && bytes + size > CHUNK_BYTES {
-            chunks.push(std::mem::take(&mut chunk));
-            bytes = 0;
+    let mut starts: Vec<usize> = Vec::new();
+    let mut chunk = String::new();
+    for (index, (json, _)) in written.iter().enumerate() {
+        if !chunk.is_empty() && chunk.len() + json.len() + 1 > CHUNK_BYTES {
+            files.push(chunk_file(starts.len() - 1, &chunk));
+            chunk.clear();
         }
-        bytes += size;
-        chunk.push(entry);
+        if chunk.is_empty() {
+            starts.push(index);
+        }
+        chunk.push(if chunk.is_empty() { '[' } else { ',' });
+        chunk.push_str(json);
     }
     if !chunk.is_empty() {
-        chunks.push(chunk);
-    }
-    let mut starts = Vec::new();
-    let mut start = 0;
-    for (k, chunk) in chunks.iter().enumerate() {
-        starts.push(start);
-        start += chunk.len();
-        let name = format!("chunk-{k}");
-        files.push((format!("search/{name}.js"), store(&name, &json!(chunk))));
+        files.push(chunk_file(starts.len() - 1, &chunk));
     }
     // Postings: each word, the entries holding it, as `2 * entry + 1` when it is in the title;
-    // ascending and delta-encoded, which keeps the numbers short.
-    let mut words: BTreeMap<String, BTreeMap<usize, bool>> = BTreeMap::new();
-    for (index, entry) in entries.iter().enumerate() {
-        for (text, in_title) in [(&entry.text, false), (&entry.title, true)] {
-            for word in search_words(text) {
-                let seen = words.entry(word).or_default().entry(index).or_insert(false);
-                *seen |= in_title;
+    // ascending (entries are visited in order) and delta-encoded, which keeps the numbers short.
+    let mut postings: HashMap<Cow<'_, str>, Vec<usize>> = HashMap::new();
+    for (index, (_, words)) in written.into_iter().enumerate() {
+        for (word, in_title) in words {
+            let code = 2 * index + usize::from(in_title);
+            match postings.get_mut(word.as_ref()) {
+                Some(codes) => codes.push(code),
+                None => {
+                    postings.insert(word, vec![code]);
+                }
             }
         }
     }
-    let mut shards: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    for (word, postings) in words {
-        let mut previous = 0;
-        let encoded: Vec<usize> = postings
-            .into_iter()
-            .map(|(index, in_title)| {
-                let code = 2 * index + usize::from(in_title);
-                let delta = code - previous;
-                previous = code;
-                delta
-            })
-            .collect();
-        shards
-            .entry(shard_key(&word))
-            .or_default()
-            .insert(word, json!(encoded));
-    }
-    let keys: BTreeSet<&String> = shards.keys().collect();
+    let mut words: Vec<(Cow<'_, str>, Vec<usize>)> = postings.into_iter().collect();
+    words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Sorted words sharing their first two characters are neighbours: a shard is a run.
+    let shards: Vec<&[(Cow<'_, str>, Vec<usize>)]> = words
+        .chunk_by(|a, b| shard_key(&a.0) == shard_key(&b.0))
+        .collect();
+    let names: Vec<String> = shards
+        .iter()
+        .map(|run| shard_file(&shard_key(&run[0].0)))
+        .collect();
     files.push((
         "search/manifest.js".to_string(),
         store(
             "manifest",
-            &json!({ "shards": keys.iter().map(|k| shard_file(k)).collect::<Vec<_>>(), "chunks": starts }),
+            &json!({ "shards": names, "chunks": starts }).to_string(),
         ),
     ));
-    for (key, words) in &shards {
-        let name = shard_file(key);
-        files.push((
-            format!("search/{name}.js"),
-            store(&name, &Value::Object(words.clone())),
-        ));
-    }
+    files.par_extend(shards.par_iter().zip(&names).map(|(run, name)| {
+        let mut json = String::from("{");
+        for (word, codes) in run.iter() {
+            if json.len() > 1 {
+                json.push(',');
+            }
+            json.push_str(&serde_json::to_string(word).expect("a word serialises"));
+            json.push_str(":[");
+            let mut previous = 0;
+            for (k, &code) in codes.iter().enumerate() {
+                if k > 0 {
+                    json.push(',');
+                }
+                let _ = write!(json, "{}", code - previous);
+                previous = code;
+            }
+            json.push(']');
+        }
+        json.push('}');
+        (format!("search/{name}.js"), store(name, &json))
+    }));
     files
+}
+
+/// Chunk `k` of the entries, from their JSON texts joined after an opening `[`.
+fn chunk_file(k: usize, entries: &str) -> (String, String) {
+    let name = format!("chunk-{k}");
+    (
+        format!("search/{name}.js"),
+        store(&name, &format!("{entries}]")),
+    )
+}
+
+/// The distinct words of an entry, each once, marked when the title holds it.
+type EntryWords<'a> = Vec<(Cow<'a, str>, bool)>;
+
+fn entry_words(entry: &Entry) -> EntryWords<'_> {
+    let mut words: Vec<(Cow<'_, str>, bool)> = search_words(&entry.text)
+        .map(|word| (word, false))
+        .chain(search_words(&entry.title).map(|word| (word, true)))
+        .collect();
+    // The title's occurrence sorts first, and `dedup` keeps the first of equal words.
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    words.dedup_by(|later, kept| later.0 == kept.0);
+    words
 }
 
 /// The briefings (each with its page), the sources and the annotations, as plain text, in that
@@ -166,7 +203,7 @@ fn entries(
             text: squash(&briefing.body.text.text),
         })
         .collect();
-    entries.extend(sources.iter().map(|source| Entry {
+    entries.par_extend(sources.par_iter().map(|source| Entry {
         title: source.meta.title.clone(),
         href: format!("sources/{}.html", source.slug),
         kind: "source",
@@ -198,10 +235,16 @@ fn entries(
 
 /// The words of `text` as search matches them: lower-case runs of letters and digits, two
 /// characters or more (`brief.js` splits a query the same way).
-fn search_words(text: &str) -> impl Iterator<Item = String> + '_ {
+fn search_words(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().nth(1).is_some())
-        .map(str::to_lowercase)
+        .map(|w| {
+            if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+                Cow::Borrowed(w)
+            } else {
+                Cow::Owned(w.to_lowercase())
+            }
+        })
 }
 
 /// A word's shard: its first two characters.
@@ -220,17 +263,19 @@ fn shard_file(key: &str) -> String {
     }
 }
 
-/// A classic script that stores `value` under `name` for `brief.js`, which added it.
-fn store(name: &str, value: &impl Serialize) -> String {
+/// A classic script that stores the JSON text `value` under `name` for `brief.js`, which
+/// added it.
+fn store(name: &str, value: &str) -> String {
     format!(
-        "(window.BRIEF_SEARCH = window.BRIEF_SEARCH || {{}})[{}] = {};\n",
+        "(window.BRIEF_SEARCH = window.BRIEF_SEARCH || {{}})[{}] = {value};\n",
         json!(name),
-        json!(value)
     )
 }
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::{cited_ids, search_words, shard_file, shard_key};
 
     #[test]
@@ -249,7 +294,7 @@ mod tests {
 
     #[test]
     fn words_are_lower_case_and_two_characters_or_more() {
-        let words: Vec<String> = search_words("Nadella's $80 billion, a U.S. plan").collect();
+        let words: Vec<Cow<'_, str>> = search_words("Nadella's $80 billion, a U.S. plan").collect();
         assert_eq!(words, ["nadella", "80", "billion", "plan"]);
     }
 }
