@@ -5,7 +5,10 @@
 //! only the first is accepted: a fuzzy match is never taken silently, it becomes the hint of
 //! a "not found" error.
 
+use std::collections::HashMap;
 use std::ops::Range;
+
+use aho_corasick::AhoCorasick;
 
 use super::fold::{Folded, fold_str};
 use super::fuzzy;
@@ -60,23 +63,94 @@ pub fn anchor(
     suffix: Option<&str>,
 ) -> Anchoring {
     let needle = fold_str(quote.trim());
+    let starts = occurrences(&source.text, &needle).collect();
+    settle(source, original, &needle, (prefix, suffix), starts)
+}
+
+/// A quote to anchor, with the context that picks one of its matches.
+#[derive(Debug, Clone, Copy)]
+pub struct Quote<'a> {
+    /// The words as the reader sees them.
+    pub quote: &'a str,
+    /// Text just before them, if given.
+    pub prefix: Option<&'a str>,
+    /// Text just after them, if given.
+    pub suffix: Option<&'a str>,
+}
+
+/// Anchors every quote of one source, each as [`anchor`] would: one pass of an Aho–Corasick
+/// automaton over the folded text finds every occurrence of every quote, where a search per
+/// quote reads the text once per quote (10,000 quotes on one source read it 10,000 times).
+pub fn anchor_all(source: &Folded, original: &str, quotes: &[Quote<'_>]) -> Vec<Anchoring> {
+    let needles: Vec<String> = quotes.iter().map(|q| fold_str(q.quote.trim())).collect();
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut pattern_of: HashMap<&str, usize> = HashMap::new();
+    for needle in needles.iter().filter(|n| !n.is_empty()) {
+        pattern_of.entry(needle).or_insert_with(|| {
+            patterns.push(needle);
+            patterns.len() - 1
+        });
+    }
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
+    match AhoCorasick::new(&patterns) {
+        // Overlapping matches, as `occurrences` finds them; in text order for each pattern.
+        Ok(automaton) => {
+            for found in automaton.find_overlapping_iter(&source.text) {
+                starts[found.pattern().as_usize()].push(found.start());
+            }
+        }
+        // Past the automaton's size limits: one search per quote, slower but the same result.
+        Err(_) => {
+            for (pattern, found) in patterns.iter().zip(&mut starts) {
+                found.extend(occurrences(&source.text, pattern));
+            }
+        }
+    }
+    needles
+        .iter()
+        .zip(quotes)
+        .map(|(needle, quote)| {
+            let found = pattern_of
+                .get(needle.as_str())
+                .map(|&k| starts[k].clone())
+                .unwrap_or_default();
+            settle(
+                source,
+                original,
+                needle,
+                (quote.prefix, quote.suffix),
+                found,
+            )
+        })
+        .collect()
+}
+
+/// The state of a quote folded to `needle`, from every start of it in the folded text.
+fn settle(
+    source: &Folded,
+    original: &str,
+    needle: &str,
+    (prefix, suffix): (Option<&str>, Option<&str>),
+    starts: Vec<usize>,
+) -> Anchoring {
     let prefix = prefix.map(fold_str).unwrap_or_default();
     let suffix = suffix.map(fold_str).unwrap_or_default();
     let hay = source.text.as_str();
-    let matches: Vec<usize> = occurrences(hay, &needle)
+    let matches: Vec<usize> = starts
+        .into_iter()
         .filter(|&start| {
             hay[..start].ends_with(&prefix) && hay[start + needle.len()..].starts_with(&suffix)
         })
         .collect();
     let original_range = |start: usize| source.origin(start)..source.origin(start + needle.len());
     match matches.as_slice() {
-        [] => NotFound(near_miss(source, original, &needle)),
+        [] => NotFound(near_miss(source, original, needle)),
         [one] => Exact(original_range(*one)),
         many => Ambiguous(
             many.iter()
                 .map(|&start| Candidate {
                     range: original_range(start),
-                    disambiguation: disambiguate(hay, &needle, start, many, &prefix, &suffix),
+                    disambiguation: disambiguate(hay, needle, start, many, &prefix, &suffix),
                 })
                 .collect(),
         ),
@@ -202,6 +276,64 @@ mod tests {
 
     fn run(quote: &str, prefix: Option<&str>, suffix: Option<&str>) -> Anchoring {
         anchor(&fold(TEXT), TEXT, quote, prefix, suffix)
+    }
+
+    /// The one-pass search of all quotes answers as one search per quote does: exact,
+    /// ambiguous with the same candidates, not found with the same closest passage, repeats,
+    /// overlaps, empty quotes and contexts included.
+    #[test]
+    fn anchoring_all_quotes_at_once_equals_one_at_a_time() {
+        const WORDS: [&str; 8] = [
+            "aa",
+            "ab",
+            "ba",
+            "b",
+            "$5",
+            "\u{2019}",
+            "\u{e9}t\u{e9}",
+            " ",
+        ];
+        fn next(state: &mut u64, n: usize) -> usize {
+            *state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (*state >> 33) as usize % n
+        }
+        fn phrase(state: &mut u64, max: usize) -> String {
+            (0..next(state, max))
+                .map(|_| WORDS[next(state, WORDS.len())])
+                .collect()
+        }
+        let mut state: u64 = 42;
+        for _ in 0..200 {
+            let text = phrase(&mut state, 60);
+            let quotes: Vec<(String, Option<String>, Option<String>)> = (0..next(&mut state, 12))
+                .map(|_| {
+                    let quote = phrase(&mut state, 4);
+                    let prefix = (next(&mut state, 3) == 0).then(|| phrase(&mut state, 2));
+                    let suffix = (next(&mut state, 3) == 0).then(|| phrase(&mut state, 2));
+                    (quote, prefix, suffix)
+                })
+                .collect();
+            let folded = fold(&text);
+            let batch: Vec<Quote<'_>> = quotes
+                .iter()
+                .map(|(quote, prefix, suffix)| Quote {
+                    quote,
+                    prefix: prefix.as_deref(),
+                    suffix: suffix.as_deref(),
+                })
+                .collect();
+            let one_at_a_time: Vec<Anchoring> = batch
+                .iter()
+                .map(|q| anchor(&folded, &text, q.quote, q.prefix, q.suffix))
+                .collect();
+            assert_eq!(
+                anchor_all(&folded, &text, &batch),
+                one_at_a_time,
+                "{text:?} {quotes:?}"
+            );
+        }
     }
 
     #[test]

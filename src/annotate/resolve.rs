@@ -7,11 +7,11 @@ use std::ops::Range;
 use pulldown_cmark::Event;
 use rayon::prelude::*;
 
-use super::anchor::{self, Candidate, Context, NearMiss};
+use super::anchor::{self, Anchoring, Candidate, Context, NearMiss};
 use super::citation::{self, Citable, Citing};
 use super::diff::{describe_changes, diff_words};
 use super::figure::{self, format_quantity, same_value};
-use super::fold::{Folded, fold};
+use super::fold::fold;
 use super::model::{Annotation, Kind, Target, Unloaded};
 use crate::content::{Briefing, MarkdownFile, Source};
 use crate::diagnostics::{Diagnostic, Location, closest_name};
@@ -86,10 +86,6 @@ pub fn resolve(
 ) -> Resolved {
     let annotations = drop_duplicates(annotations, diagnostics);
     let reports = report_groups(sources, diagnostics);
-    let folded: Vec<Folded> = sources
-        .par_iter()
-        .map(|s| fold(&s.body.text.text))
-        .collect();
     let newlines: Vec<Vec<usize>> = sources
         .par_iter()
         .map(|s| {
@@ -105,19 +101,20 @@ pub fn resolve(
         .enumerate()
         .map(|(i, s)| (s.slug.as_str(), i))
         .collect();
+    let anchorings = anchor_by_source(&annotations, sources, &by_slug);
     let anchoring = AnchorContext {
         sources,
-        folded: &folded,
         newlines: &newlines,
-        by_slug: &by_slug,
         reports: &reports,
     };
-    // Each annotation anchors on its own, in parallel; results keep the written order.
+    // Each annotation takes its targets' places on its own, in parallel; results keep the
+    // written order.
     let results: Vec<(Result<Anchored, String>, Vec<Diagnostic>)> = annotations
         .into_par_iter()
-        .map(|annotation| {
+        .zip(anchorings)
+        .map(|(annotation, anchorings)| {
             let mut found = Vec::new();
-            let result = anchoring.anchor(annotation, &mut found);
+            let result = anchoring.anchor(annotation, anchorings, &mut found);
             (result, found)
         })
         .collect();
@@ -174,38 +171,87 @@ pub fn resolve(
     }
 }
 
-/// What anchoring reads: the sources and what is computed once for each.
+/// How each target of each annotation anchored, with its source's index (`None`: no source
+/// has its slug). Targets are
+/// gathered by source, and each source, in parallel, is folded once and searched once for all
+/// its quotes; its folded text is dropped when its quotes are placed.
+fn anchor_by_source(
+    annotations: &[Annotation],
+    sources: &[Source],
+    by_slug: &HashMap<&str, usize>,
+) -> Vec<Vec<Option<(usize, Anchoring)>>> {
+    let mut wanted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); sources.len()];
+    for (i, annotation) in annotations.iter().enumerate() {
+        for (j, target) in annotation.targets.iter().enumerate() {
+            if let Some(&index) = by_slug.get(target.source.as_str()) {
+                wanted[index].push((i, j));
+            }
+        }
+    }
+    let found: Vec<Vec<Anchoring>> = wanted
+        .par_iter()
+        .zip(sources)
+        .map(|(targets, source)| {
+            if targets.is_empty() {
+                return Vec::new();
+            }
+            let quotes: Vec<anchor::Quote<'_>> = targets
+                .iter()
+                .map(|&(i, j)| {
+                    let target = &annotations[i].targets[j];
+                    anchor::Quote {
+                        quote: &target.quote,
+                        prefix: target.prefix.as_deref(),
+                        suffix: target.suffix.as_deref(),
+                    }
+                })
+                .collect();
+            let text = &source.body.text.text;
+            anchor::anchor_all(&fold(text), text, &quotes)
+        })
+        .collect();
+    let mut anchorings: Vec<Vec<Option<(usize, Anchoring)>>> = annotations
+        .iter()
+        .map(|a| vec![None; a.targets.len()])
+        .collect();
+    for (index, (targets, found)) in wanted.iter().zip(found).enumerate() {
+        for (&(i, j), anchoring) in targets.iter().zip(found) {
+            anchorings[i][j] = Some((index, anchoring));
+        }
+    }
+    anchorings
+}
+
+/// What placing an anchored annotation reads: the sources and what is computed once for each.
 struct AnchorContext<'a> {
     sources: &'a [Source],
-    folded: &'a [Folded],
     /// The byte offsets of each source file's line ends, for the line of a passage.
     newlines: &'a [Vec<usize>],
-    by_slug: &'a HashMap<&'a str, usize>,
     /// Each source's report group, from `based_on`.
     reports: &'a [usize],
 }
 
 impl AnchorContext<'_> {
-    /// Anchors every target of `annotation`; its id when one did not anchor (the problems
-    /// go to `diagnostics`).
+    /// Places every target of `annotation` from its anchoring (`anchorings`, in target
+    /// order); its id when one did not anchor (the problems go to `diagnostics`).
     fn anchor(
         &self,
         annotation: Annotation,
+        anchorings: Vec<Option<(usize, Anchoring)>>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<Anchored, String> {
         let sources = self.sources;
         let mut passages = Vec::new();
         let mut seen_in: HashMap<usize, usize> = HashMap::new();
-        for target in &annotation.targets {
-            let Some(&index) = self.by_slug.get(target.source.as_str()) else {
+        for (target, anchoring) in annotation.targets.iter().zip(anchorings) {
+            let Some((index, anchoring)) = anchoring else {
                 diagnostics
                     .push(unknown_source(&target.source, sources).at(target.source_at.clone()));
                 continue;
             };
             let source = &sources[index];
             let text = &source.body.text.text;
-            let Some(range) = anchor_target(target, source, &self.folded[index], diagnostics)
-            else {
+            let Some(range) = anchor_target(target, source, anchoring, diagnostics) else {
                 continue;
             };
             let exact = text[range.clone()].to_string();
@@ -550,23 +596,16 @@ pub(crate) fn unknown_source(slug: &str, sources: &[Source]) -> Diagnostic {
 fn anchor_target(
     target: &Target,
     source: &Source,
-    folded: &Folded,
+    anchoring: Anchoring,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Range<usize>> {
-    let text = &source.body.text.text;
-    match anchor::anchor(
-        folded,
-        text,
-        &target.quote,
-        target.prefix.as_deref(),
-        target.suffix.as_deref(),
-    ) {
-        anchor::Anchoring::Exact(range) => Some(range),
-        anchor::Anchoring::Ambiguous(candidates) => {
+    match anchoring {
+        Anchoring::Exact(range) => Some(range),
+        Anchoring::Ambiguous(candidates) => {
             diagnostics.push(ambiguous(source, &candidates).at(target.quote_at.clone()));
             None
         }
-        anchor::Anchoring::NotFound(near) => {
+        Anchoring::NotFound(near) => {
             diagnostics
                 .push(not_found(&target.quote, source, near.as_ref()).at(target.quote_at.clone()));
             None

@@ -172,9 +172,10 @@ fn chunk_file(k: usize, entries: &str) -> (String, String) {
     )
 }
 
-/// The distinct words of an entry, each once, marked when the title holds it.
+/// Words of an entry, each marked when the title holds it.
 type EntryWords<'a> = Vec<(Cow<'a, str>, bool)>;
 
+/// The distinct words of an entry, each once, marked when the title holds it.
 fn entry_words(entry: &Entry) -> EntryWords<'_> {
     let mut words: Vec<(Cow<'_, str>, bool)> = search_words(&entry.text)
         .map(|word| (word, false))
