@@ -135,3 +135,79 @@ fn a_query_loads_a_bounded_part_of_the_search_index() {
         "the index is split by word prefix: {shards} shards"
     );
 }
+
+/// A source whose reader text holds `n` distinct sentences, `Person k said word k.`, on one
+/// line when `one_line`, else a paragraph each.
+fn many_sentences(n: usize, one_line: bool) -> String {
+    let sentences: Vec<String> = (0..n)
+        .map(|k| format!("Person{k} said word{k}x."))
+        .collect();
+    let body = sentences.join(if one_line { " " } else { "\n\n" });
+    format!("---\ntitle: Many\noutlet: Wire\ndate: 2025-01-01\nlanguage: en\n---\n\n{body}\n")
+}
+
+/// Annotation files for quotes `Person k said word k` of source `many`, `per_file` entries a
+/// file (files are limited to 1 MB).
+fn many_annotations(site: Site, n: usize, per_file: usize) -> Site {
+    (0..n).step_by(per_file).fold(site, |site, first| {
+        let entries: String = (first..(first + per_file).min(n))
+            .map(|k| {
+                format!("- id: q{k}\n  kind: quote\n  source: many\n  quote: \"Person{k} said word{k}x\"\n")
+            })
+            .collect();
+        site.file(&format!("content/annotations/many-{first}.yaml"), entries)
+    })
+}
+
+/// Bad input (issue 9): 10,000 annotations on one source build, every passage marked.
+#[test]
+fn ten_thousand_annotations_on_one_source_build() {
+    let site = many_annotations(
+        Site::minimal().file("content/sources/many.md", many_sentences(10_000, false)),
+        10_000,
+        5_000,
+    );
+    let run = site.build();
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let page = std::fs::read_to_string(site.root().join("public/sources/many.html")).expect("page");
+    assert_eq!(
+        page.matches("<mark class=\"ann ann-quote\"").count(),
+        10_000
+    );
+}
+
+/// Bad input (issue 9): a source that is one long line (here 1 MB, 40,000 sentences) builds,
+/// its 500 annotations anchored along the line.
+#[test]
+fn a_source_of_one_long_line_builds() {
+    let source = many_sentences(40_000, true);
+    assert!(source.len() > 1_000_000);
+    let site = many_annotations(
+        Site::minimal().file("content/sources/many.md", source),
+        500,
+        500,
+    );
+    let run = site.build();
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let page = std::fs::read_to_string(site.root().join("public/sources/many.html")).expect("page");
+    assert_eq!(page.matches("<mark class=\"ann ann-quote\"").count(), 500);
+}
+
+/// Bad input (issue 9): an annotation file of 100,000 entries is refused at its first line,
+/// before it is parsed, and the previous site stays.
+#[test]
+fn an_annotation_file_of_a_hundred_thousand_entries_fails_located() {
+    let site = Site::minimal();
+    site.build();
+    let before = site.snapshot();
+    let site = many_annotations(site, 100_000, 100_000);
+    let run = site.brief(&["build"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(run.stderr().contains("E111"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("content/annotations/many-0.yaml:1:1"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(site.snapshot(), before, "the previous site is untouched");
+}
