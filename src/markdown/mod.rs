@@ -78,7 +78,7 @@ pub fn parse(body: &str, options: MarkdownOptions) -> Result<Markdown, TooManyEl
         .into_iter()
         .map(|(event, range)| (links::link_to_pages(event), range))
         .collect::<Vec<_>>();
-    let text = reader::reader_text(&events);
+    let text = reader::reader_text(body, &events);
     Ok(Markdown { events, text })
 }
 

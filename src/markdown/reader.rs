@@ -13,6 +13,9 @@ pub struct TextPiece {
     pub event: usize,
     /// Where it comes from in the Markdown body.
     pub markdown: Range<usize>,
+    /// Whether the Markdown holds the text as it is, so offsets within it are the same
+    /// (decided once: comparing at each lookup was quadratic in a long paragraph).
+    pub verbatim: bool,
 }
 
 /// The text a reader sees, with a map back to events and Markdown.
@@ -34,6 +37,10 @@ impl ReaderText {
             .min(self.pieces.len().saturating_sub(1));
         self.pieces.get(index).map_or(0, |piece| {
             let inside = offset.saturating_sub(piece.text.start);
+            if piece.verbatim {
+                let text = &self.text[piece.text.clone()];
+                return piece.markdown.start + text.floor_char_boundary(inside);
+            }
             offset_in_markdown(
                 body,
                 &self.text[piece.text.clone()],
@@ -81,7 +88,7 @@ pub fn offset_in_markdown(body: &str, text: &str, markdown: Range<usize>, inside
     start + cursor
 }
 
-pub(super) fn reader_text(events: &[(Event<'static>, Range<usize>)]) -> ReaderText {
+pub(super) fn reader_text(body: &str, events: &[(Event<'static>, Range<usize>)]) -> ReaderText {
     let mut reader = ReaderText::default();
     // Code blocks are shown as written, never anchored in: their text is not the reader's.
     let mut in_code_block = false;
@@ -97,6 +104,7 @@ pub(super) fn reader_text(events: &[(Event<'static>, Range<usize>)]) -> ReaderTe
                     text: start..reader.text.len(),
                     event: index,
                     markdown: range.clone(),
+                    verbatim: body.get(range.clone()) == Some(text.as_ref()),
                 });
             }
             Event::SoftBreak | Event::HardBreak => reader.text.push('\n'),
