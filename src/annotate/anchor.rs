@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::fold::{Folded, fold_str};
 use super::fuzzy;
@@ -92,7 +92,11 @@ pub fn anchor_all(source: &Folded, original: &str, quotes: &[Quote<'_>]) -> Vec<
         });
     }
     let mut starts: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
-    match AhoCorasick::new(&patterns) {
+    // A source holds a few quotes: building a DFA for them cost more than the search saves.
+    let automaton = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(&patterns);
+    match automaton {
         // Overlapping matches, as `occurrences` finds them; in text order for each pattern.
         Ok(automaton) => {
             for found in automaton.find_overlapping_iter(&source.text) {
