@@ -34,9 +34,11 @@ struct Sample {
     rss_kb: f64,
 }
 
-fn on_path(program: &str) -> bool {
+/// Whether `program` runs, asked for its version with `version_arg` (Hugo takes `version`, and
+/// exits with an error on `--version`).
+fn on_path(program: &str, version_arg: &str) -> bool {
     Command::new(program)
-        .arg("--version")
+        .arg(version_arg)
         .output()
         .is_ok_and(|o| o.status.success())
 }
@@ -107,7 +109,7 @@ fn tools(dir: &Path, n: usize) -> Vec<Tool> {
             page: |_, _| PathBuf::new(),
         },
     ];
-    if on_path("hugo") {
+    if on_path("hugo", "version") {
         archive::write_hugo_site(&dir.join("hugo"), n);
         tools.push(Tool {
             name: "hugo",
@@ -125,7 +127,7 @@ fn tools(dir: &Path, n: usize) -> Vec<Tool> {
     } else {
         println!("note: `hugo` is not on PATH, skipped (apt-get install hugo)");
     }
-    if on_path("zola") {
+    if on_path("zola", "--version") {
         archive::write_zola_site(&dir.join("zola"), n);
         tools.push(Tool {
             name: "zola",
