@@ -174,8 +174,9 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
     }
     let series = series::load(root, diagnostics);
     let briefing = load_home(root, &config, !series.is_empty(), diagnostics);
-    let sources = load_sources(root, &config, diagnostics);
-    let (annotations, unloaded) = load_annotations(root, diagnostics);
+    let (sources, broken_sources) = load_sources(root, &config, diagnostics);
+    let (mut annotations, mut unloaded) = load_annotations(root, diagnostics);
+    set_aside_on_broken_sources(&mut annotations, &mut unloaded, broken_sources);
     Some(Site {
         config,
         briefing: briefing?,
@@ -266,7 +267,19 @@ pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
     resolved
 }
 
-fn load_sources(root: &Path, config: &SiteConfig, diagnostics: &mut Diagnostics) -> Vec<Source> {
+/// The sources that load, and the slugs of the source files that exist but did not (their
+/// errors are in `diagnostics`).
+fn load_sources(
+    root: &Path,
+    config: &SiteConfig,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Source>, HashSet<String>) {
+    let slug_of = |file: &Path| -> String {
+        file.file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut broken = HashSet::new();
     let files: Vec<PathBuf> = markdown_files(root, Path::new("content/sources"), diagnostics)
         .into_iter()
         .filter(|file| {
@@ -278,25 +291,55 @@ fn load_sources(root: &Path, config: &SiteConfig, diagnostics: &mut Diagnostics)
                         .label(format!("its page would be `sources/<name>.html`, over {MAX_NAME_BYTES} bytes"))
                         .help("rename the file to a short slug, like `cnbc-trump-call.md`, and update the annotations' `source:` values"),
                 );
+                broken.insert(slug_of(file));
             }
             fits
         })
         .collect();
-    let parsed: Vec<Result<Source, Vec<Diagnostic>>> = files
+    let parsed: Vec<(PathBuf, Result<Source, Vec<Diagnostic>>)> = files
         .into_par_iter()
         .map(|file| {
-            let text = read_text(root, &file).map_err(|d| vec![d])?;
-            content::parse_source(&file, text, &config.language)
+            let source = read_text(root, &file)
+                .map_err(|d| vec![d])
+                .and_then(|text| content::parse_source(&file, text, &config.language));
+            (file, source)
         })
         .collect();
     let mut sources = Vec::new();
-    for result in parsed {
+    for (file, result) in parsed {
         match result {
             Ok(source) => sources.push(source),
-            Err(problems) => diagnostics.extend(problems),
+            Err(problems) => {
+                diagnostics.extend(problems);
+                broken.insert(slug_of(&file));
+            }
         }
     }
-    sources
+    (sources, broken)
+}
+
+/// One mistake, one error: the annotations on a source file that did not load are set aside
+/// like entries that did not load, so neither they ("no source") nor their citations ("no
+/// annotation") repeat the source's own error.
+fn set_aside_on_broken_sources(
+    annotations: &mut Vec<Annotation>,
+    unloaded: &mut Unloaded,
+    broken: HashSet<String>,
+) {
+    if broken.is_empty() {
+        return;
+    }
+    annotations.retain(|annotation| {
+        let on_broken = annotation
+            .targets
+            .iter()
+            .any(|target| broken.contains(&target.source));
+        if on_broken {
+            unloaded.ids.insert(annotation.id.clone());
+        }
+        !on_broken
+    });
+    unloaded.sources = broken;
 }
 
 /// The home briefing, relative to the site root.

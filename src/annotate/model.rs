@@ -256,6 +256,9 @@ pub struct Unloaded {
     pub ids: std::collections::HashSet<String>,
     /// Files that lost an entry whose id could not be read: any id may have been there.
     pub files: Vec<std::path::PathBuf>,
+    /// Slugs of source files that exist but did not load: their own errors say why, so
+    /// naming them (`source:`, `based_on:`) is not a second error.
+    pub sources: std::collections::HashSet<String>,
 }
 
 /// The part of a file holding one entry.

@@ -85,7 +85,7 @@ pub fn resolve(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Resolved {
     let annotations = drop_duplicates(annotations, diagnostics);
-    let reports = report_groups(sources, diagnostics);
+    let reports = report_groups(sources, unloaded, diagnostics);
     let newlines: Vec<Vec<usize>> = sources
         .par_iter()
         .map(|s| {
@@ -402,7 +402,11 @@ pub fn value_text(value: f64, annotation: &Annotation) -> String {
 
 /// For each source, the first source of its report: sources joined by `based_on`, directly
 /// or through others, share one. An unknown slug in `based_on` is an error at its place.
-fn report_groups(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) -> Vec<usize> {
+fn report_groups(
+    sources: &[Source],
+    unloaded: &Unloaded,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<usize> {
     let by_slug: HashMap<&str, usize> = sources
         .iter()
         .enumerate()
@@ -423,6 +427,8 @@ fn report_groups(sources: &[Source], diagnostics: &mut Vec<Diagnostic>) -> Vec<u
                     let (a, b) = (root_of(&mut parent, index), root_of(&mut parent, other));
                     parent[a.max(b)] = a.min(b);
                 }
+                // A source that exists but did not load has its own error.
+                None if unloaded.sources.contains(slug) => {}
                 None => diagnostics.push(
                     unknown_source(slug, sources)
                         .at(at.clone())

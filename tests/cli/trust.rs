@@ -410,3 +410,33 @@ fn a_figure_in_another_unit_is_one_error() {
         run.stderr()
     );
 }
+
+/// Regression: one mistake in a source's front matter also made every annotation on it an
+/// E106 "there is no source" (and a source `based_on` it another): one error, and the rest
+/// waits for it.
+#[test]
+fn a_source_that_does_not_load_is_one_error() {
+    let site = annotated(
+        &[(
+            "content/annotations/a.yaml",
+            "- id: pledge\n  kind: figure\n  source: a\n  quote: pledged $500 billion\n  value: 500e9\n  unit: USD\n- id: musk\n  kind: quote\n  source: a\n  quote: has well under $10B secured\n",
+        )],
+        "The pledge: [$500 billion](@pledge); Musk: [](@musk).",
+    )
+    .file(
+        "content/sources/a.md",
+        SOURCE.replace("outlet: The Outlet", "outlett: The Outlet"),
+    )
+    .file(
+        "content/sources/b.md",
+        "---\ntitle: B\noutlet: B\ndate: 2025-01-23\nbased_on: [a]\n---\n\nA rewrite.\n",
+    );
+    let run = site.brief(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert_eq!(
+        errors(&run.stderr()),
+        ["error[E003]: unknown key `outlett`"],
+        "{}",
+        run.stderr()
+    );
+}
