@@ -336,16 +336,7 @@ fn formatted_figures_read_back_as_themselves() {
 
 #[test]
 fn unit_names_round_trip_and_accept_aliases() {
-    let all = [
-        Unit::Usd,
-        Unit::Percent,
-        Unit::Year,
-        Unit::Years,
-        Unit::Jobs,
-        Unit::SquareFeet,
-        Unit::Count,
-    ];
-    for unit in all {
+    for &unit in Unit::CANONICAL {
         assert_eq!(Unit::parse(unit.as_str()), Some(unit));
     }
     let aliases = [
