@@ -1,0 +1,614 @@
+//! The render stage: every page of the site through the theme, in parallel, from one
+//! immutable model. Each page kind is a function that adds what its template needs to a copy
+//! of the shared base context and returns a [`Draft`]; [`Page::render`] turns drafts into files.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use super::Site;
+use crate::annotate::resolve::{Anchored, Resolved};
+use crate::content::{self, Briefing, Source};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::feed;
+use crate::output::SiteFiles;
+use crate::render::theme::Theme;
+use crate::render::{annotations, chart, scripts};
+use crate::series::{self, SeriesBriefing};
+use crate::timeline;
+
+/// What every template receives about the site.
+#[derive(Debug, Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    language: &'a str,
+    base_url: Option<&'a str>,
+    /// How many source articles the archive holds.
+    source_count: usize,
+}
+
+/// What templates receive about one source article.
+#[derive(Debug, Serialize)]
+struct SourceContext<'a> {
+    slug: &'a str,
+    href: String,
+    #[serde(flatten)]
+    meta: &'a content::SourceMeta,
+    /// The briefings that cite it: the home briefing, then the series.
+    cited_by: Vec<series::SeriesEntry<'a>>,
+}
+
+/// What templates receive about the page being rendered.
+#[derive(Debug, Serialize)]
+struct PageContext<'a> {
+    kind: &'a str,
+    title: &'a str,
+    path: &'a str,
+    language: &'a str,
+    description: Option<&'a str>,
+    canonical: Option<String>,
+}
+
+/// How many cited sources the header lists before its link to all sources.
+const HEADER_SOURCES: usize = 8;
+
+/// What every page shares, computed once: each page's context starts from a copy of
+/// `base`, which holds nothing that grows with the archive.
+struct Shared<'a> {
+    site: &'a Site,
+    resolved: &'a Resolved,
+    theme: Theme,
+    base: Context,
+    sources: Vec<SourceContext<'a>>,
+    /// The sources the briefing cites, by index, in slug order.
+    cited: Vec<usize>,
+    /// Each source's passages, so a source page reads only its own.
+    passages: Vec<Vec<annotations::SourcePassage<'a>>>,
+    /// The briefing's body: on index.html and on print.html, rendered once.
+    briefing_html: String,
+    /// Each series briefing's body and the sources it cites: on its page and its print page.
+    series: Vec<(String, Vec<usize>)>,
+    by_id: HashMap<&'a str, &'a Anchored>,
+    /// Which briefings cite each annotation.
+    cited_in: series::CitedIn<'a>,
+}
+
+/// Renders every page and collects the assets: the site as files, or `None` on errors.
+pub fn render(
+    root: &Path,
+    site: &Site,
+    resolved: &Resolved,
+    diagnostics: &mut Diagnostics,
+) -> Option<SiteFiles> {
+    let theme = Theme::load(root, &site.config.theme)
+        .map_err(|problems| diagnostics.extend(problems))
+        .ok()?;
+    let title = site
+        .config
+        .title
+        .as_deref()
+        .unwrap_or(&site.briefing.meta.title);
+    let passages = annotations::passages_by_source(resolved, site.sources.len());
+    // The briefing's body appears on index.html and on print.html: rendered once.
+    let briefing_html =
+        annotations::briefing_html(&resolved.briefing, resolved, &site.sources, "", &theme)
+            .map_err(|problem| diagnostics.push(problem))
+            .ok()?;
+    let cited = cited_sources(&site.sources, &briefing_html, "", &passages, |a| {
+        a.citations > 0
+    });
+    let series_pages = site
+        .series
+        .par_iter()
+        .zip(&resolved.series)
+        .map(|(_, cited)| {
+            let html =
+                annotations::briefing_html(&cited.events, resolved, &site.sources, "../", &theme)?;
+            let sources = cited_sources(&site.sources, &html, "../", &passages, |a| {
+                cited.counts.contains_key(&a.annotation.id)
+            });
+            Ok((html, sources))
+        })
+        .collect::<Result<Vec<_>, Diagnostic>>()
+        .map_err(|problem| diagnostics.push(problem))
+        .ok()?;
+    let cited_in = series::CitedIn::new(site, resolved);
+    let sources: Vec<SourceContext<'_>> = site
+        .sources
+        .iter()
+        .zip(&passages)
+        .map(|(source, passages)| SourceContext {
+            slug: &source.slug,
+            href: format!("sources/{}.html", source.slug),
+            meta: &source.meta,
+            cited_by: cited_in
+                .briefings(passages.iter().map(|p| p.anchored.annotation.id.as_str())),
+        })
+        .collect();
+    let header: Vec<&SourceContext<'_>> = cited
+        .iter()
+        .take(HEADER_SOURCES)
+        .map(|&index| &sources[index])
+        .collect();
+    let base = base_context(site, title, &header);
+    let shared = Shared {
+        site,
+        resolved,
+        briefing_html,
+        series: series_pages,
+        by_id: resolved
+            .annotations
+            .iter()
+            .map(|a| (a.annotation.id.as_str(), a))
+            .collect(),
+        theme,
+        cited_in,
+        base,
+        sources,
+        cited,
+        passages,
+    };
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = Page::all(site)
+        .par_iter()
+        .map(|page| page.render(&shared))
+        .collect();
+    let mut files = SiteFiles::new();
+    for result in rendered {
+        match result {
+            Ok((path, bytes)) => {
+                files.insert(path, bytes);
+            }
+            Err(problem) => diagnostics.push(problem),
+        }
+    }
+    for (path, bytes) in &shared.theme.assets {
+        files.insert(format!("assets/{path}"), bytes.clone());
+    }
+    files.insert(".nojekyll".to_string(), Vec::new());
+    for (path, text) in scripts::search_files(&search_pages(site), &site.sources, resolved) {
+        files.insert(format!("assets/{path}"), text.into_bytes());
+    }
+    files.insert(
+        "annotations.jsonld".to_string(),
+        crate::annotate::jsonld::export(
+            resolved,
+            &site.sources,
+            title,
+            site.config.base_url.as_deref(),
+        )
+        .into_bytes(),
+    );
+    if let Some(feed) = feed::atom(site, resolved, &shared.theme, diagnostics) {
+        files.insert(feed::PATH.to_string(), feed.into_bytes());
+    }
+    if let Some(base) = &site.config.base_url {
+        files.insert(
+            "sitemap.xml".to_string(),
+            sitemap(base, &files).into_bytes(),
+        );
+    }
+    (!diagnostics.fails(false)).then_some(files)
+}
+
+/// What `check` finds at the render stage without rendering: the theme's problems (its
+/// templates are compiled) and the feed's; the number of pages a build would write, or `None`
+/// when the theme does not load. Pages are not rendered: highlighting, templates and the
+/// search index are the larger part of a build and find nothing in the content.
+pub(super) fn check_render(
+    root: &Path,
+    site: &Site,
+    resolved: &Resolved,
+    diagnostics: &mut Diagnostics,
+) -> Option<usize> {
+    let theme = Theme::load(root, &site.config.theme)
+        .map_err(|problems| diagnostics.extend(problems))
+        .ok()?;
+    feed::atom(site, resolved, &theme, diagnostics);
+    Some(Page::all(site).len())
+}
+
+/// `sitemap.xml`, only with a base URL: every page but the 404 and the print versions.
+fn sitemap(base: &str, files: &SiteFiles) -> String {
+    let base = base.trim_end_matches('/');
+    let urls: String = files
+        .keys()
+        .filter(|path| {
+            path.ends_with(".html")
+                && !matches!(path.as_str(), "404.html" | "print.html")
+                && !path.ends_with(".print.html")
+        })
+        .map(|path| {
+            format!(
+                "  <url><loc>{}/{}</loc></url>\n",
+                crate::markdown::escape_html(base),
+                path
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{urls}</urlset>\n"
+    )
+}
+
+/// The print page of the home briefing, or of a series briefing (`briefings/<slug>.print.html`:
+/// a slug has no dot, so no briefing's page can take that name).
+fn print_path(entry: Option<&SeriesBriefing>) -> String {
+    entry.map_or_else(
+        || "print.html".to_string(),
+        |entry| format!("briefings/{}.print.html", entry.slug),
+    )
+}
+
+/// A source as the print page shows it: its front matter and its marked text.
+#[derive(Serialize)]
+struct PrintSource<'a> {
+    slug: &'a str,
+    #[serde(flatten)]
+    meta: &'a content::SourceMeta,
+    html: String,
+}
+
+/// The sources a briefing cites, by index in slug order: those with a passage it cites, and
+/// those its body (rendered with `root`) links to.
+fn cited_sources(
+    sources: &[Source],
+    html: &str,
+    root: &str,
+    passages: &[Vec<annotations::SourcePassage<'_>>],
+    cites: impl Fn(&Anchored) -> bool,
+) -> Vec<usize> {
+    let linked: HashSet<&str> = html
+        .split(&format!("href=\"{root}sources/"))
+        .skip(1)
+        .filter_map(|rest| rest.split_once(".html").map(|(slug, _)| slug))
+        .collect();
+    (0..sources.len())
+        .filter(|&index| {
+            linked.contains(sources[index].slug.as_str())
+                || passages[index].iter().any(|p| cites(p.anchored))
+        })
+        .collect()
+}
+
+fn base_context(site: &Site, title: &str, header: &[&SourceContext<'_>]) -> Context {
+    let mut context = Context::new();
+    context.insert(
+        "site",
+        &SiteContext {
+            title,
+            language: &site.config.language,
+            base_url: site.config.base_url.as_deref(),
+            source_count: site.sources.len(),
+        },
+    );
+    context.insert("header_sources", header);
+    context.insert("series", &series::entries(site));
+    context.insert("feed", &feed::published(site));
+    context.insert("briefing", &site.briefing.meta);
+    context.insert("print_href", &print_path(None));
+    context.insert(
+        "build",
+        &serde_json::json!({ "generator": concat!("brief ", env!("CARGO_PKG_VERSION")) }),
+    );
+    context
+}
+
+/// One page of the output.
+#[derive(Debug, Clone, Copy)]
+enum Page {
+    Briefing,
+    Source(usize),
+    SourceIndex,
+    /// A briefing of the series, by its index in `Site::series`.
+    Series(usize),
+    NotFound,
+    Annotations,
+    /// A briefing and the sources it cites on one page: the home briefing's (`None`) or a
+    /// series briefing's, by its index.
+    Print(Option<usize>),
+}
+
+impl Page {
+    /// Every page of the site.
+    fn all(site: &Site) -> Vec<Page> {
+        let mut pages = vec![
+            Page::Briefing,
+            Page::NotFound,
+            Page::Annotations,
+            Page::Print(None),
+            Page::SourceIndex,
+        ];
+        pages.extend((0..site.sources.len()).map(Page::Source));
+        pages.extend((0..site.series.len()).map(Page::Series));
+        pages.extend((0..site.series.len()).map(|index| Page::Print(Some(index))));
+        pages
+    }
+
+    /// The page as a file: its draft, rendered by the theme with the shared base context, and
+    /// the card data of its citations.
+    fn render(self, shared: &Shared<'_>) -> Result<(String, Vec<u8>), Diagnostic> {
+        let mut context = shared.base.clone();
+        let draft = match self {
+            Page::Briefing => briefing_page(shared, &mut context)?,
+            Page::Source(index) => source_page(shared, index, &mut context)?,
+            Page::SourceIndex => source_index_page(shared, &mut context),
+            Page::Series(index) => series_page(shared, index, &mut context),
+            Page::NotFound => Draft::new("404.html", "404.html", "", "404", "Page not found"),
+            Page::Print(briefing) => print_page(shared, briefing, &mut context)?,
+            Page::Annotations => annotations_page(shared, &mut context),
+        };
+        let site = shared.site;
+        let page = PageContext {
+            kind: draft.kind,
+            title: draft.title,
+            path: &draft.path,
+            language: &site.config.language,
+            description: draft.description,
+            canonical: draft
+                .canonical
+                .then(|| canonical(site, &draft.path))
+                .flatten(),
+        };
+        context.insert("page", &page);
+        context.insert("root", draft.root);
+        context.insert("content", &draft.content);
+        let mut html = shared.theme.render(draft.template, &context)?;
+        if let Some(cards) = cards_for(shared, &html) {
+            // Before `</body>`, where the theme's deferred script finds it.
+            let at = html.rfind("</body>").unwrap_or(html.len());
+            html.insert_str(
+                at,
+                &format!("<script type=\"application/json\" id=\"brief-cards\">{cards}</script>\n"),
+            );
+        }
+        Ok((draft.path, html.into_bytes()))
+    }
+}
+
+/// A page before the theme renders it; what it adds to the context is already inserted.
+struct Draft<'a> {
+    template: &'static str,
+    /// Its path from the site root.
+    path: String,
+    /// From the page back to the site root: `""` or `"../"`.
+    root: &'static str,
+    kind: &'static str,
+    title: &'a str,
+    description: Option<&'a str>,
+    /// Whether it has a canonical URL (all but the 404 and print pages, with a base URL).
+    canonical: bool,
+    /// The HTML the template places as `content`.
+    content: String,
+}
+
+impl<'a> Draft<'a> {
+    fn new(
+        template: &'static str,
+        path: impl Into<String>,
+        root: &'static str,
+        kind: &'static str,
+        title: &'a str,
+    ) -> Draft<'a> {
+        Draft {
+            template,
+            path: path.into(),
+            root,
+            kind,
+            title,
+            description: None,
+            canonical: kind != "404",
+            content: String::new(),
+        }
+    }
+}
+
+fn briefing_page<'a>(
+    shared: &'a Shared<'a>,
+    context: &mut Context,
+) -> Result<Draft<'a>, Diagnostic> {
+    let (site, resolved) = (shared.site, shared.resolved);
+    let key_figures = annotations::key_figures(resolved, &site.sources);
+    context.insert(
+        "key_figures_chart",
+        &chart::key_figures_chart(&key_figures, &shared.theme)?,
+    );
+    context.insert("key_figures", &key_figures);
+    context.insert(
+        "timeline",
+        &timeline::events(resolved, &site.sources, |id| {
+            shared.by_id.get(id).is_some_and(|a| a.citations > 0)
+        }),
+    );
+    let cited: Vec<&SourceContext<'_>> = shared
+        .cited
+        .iter()
+        .map(|&index| &shared.sources[index])
+        .collect();
+    context.insert("cited_sources", &cited);
+    let meta = &site.briefing.meta;
+    Ok(Draft {
+        description: meta.description.as_deref(),
+        content: shared.briefing_html.clone(),
+        ..Draft::new("index.html", "index.html", "", "briefing", &meta.title)
+    })
+}
+
+fn source_page<'a>(
+    shared: &'a Shared<'a>,
+    index: usize,
+    context: &mut Context,
+) -> Result<Draft<'a>, Diagnostic> {
+    let site = shared.site;
+    let source = &site.sources[index];
+    let html = annotations::source_html(
+        source,
+        &shared.passages[index],
+        annotations::Placement::SOURCE_PAGE,
+        &shared.theme,
+    )?;
+    let listed = &shared.sources[index];
+    context.insert("source", listed);
+    // Alone, the home briefing is "the briefing": a list only with a series.
+    let cited_in: &[series::SeriesEntry<'_>] = if site.series.is_empty() {
+        &[]
+    } else {
+        &listed.cited_by
+    };
+    context.insert("cited_in", cited_in);
+    Ok(Draft {
+        content: html,
+        ..Draft::new(
+            "source.html",
+            listed.href.clone(),
+            "../",
+            "source",
+            &source.meta.title,
+        )
+    })
+}
+
+fn source_index_page<'a>(shared: &'a Shared<'a>, context: &mut Context) -> Draft<'a> {
+    context.insert("all_sources", &shared.sources);
+    Draft::new(
+        "sources.html",
+        "sources/index.html",
+        "../",
+        "sources",
+        "Sources",
+    )
+}
+
+fn series_page<'a>(shared: &'a Shared<'a>, index: usize, context: &mut Context) -> Draft<'a> {
+    let (site, resolved) = (shared.site, shared.resolved);
+    let entry = &site.series[index];
+    context.insert("briefing", &entry.briefing.meta);
+    context.insert("print_href", &print_path(Some(entry)));
+    let counts = &resolved.series[index].counts;
+    context.insert(
+        "timeline",
+        &timeline::events(resolved, &site.sources, |id| counts.contains_key(id)),
+    );
+    let meta = &entry.briefing.meta;
+    Draft {
+        description: meta.description.as_deref(),
+        content: shared.series[index].0.clone(),
+        ..Draft::new(
+            "briefing.html",
+            entry.href.clone(),
+            "../",
+            "series-briefing",
+            &meta.title,
+        )
+    }
+}
+
+/// A briefing and the sources it cites on one page, for print: the home briefing's (`None`)
+/// or a series briefing's.
+fn print_page<'a>(
+    shared: &'a Shared<'a>,
+    briefing: Option<usize>,
+    context: &mut Context,
+) -> Result<Draft<'a>, Diagnostic> {
+    let site = shared.site;
+    let entry = briefing.map(|index| &site.series[index]);
+    let (html, cited, root) = match briefing {
+        None => (&shared.briefing_html, &shared.cited, ""),
+        Some(index) => (&shared.series[index].0, &shared.series[index].1, "../"),
+    };
+    let print_sources = cited
+        .iter()
+        .map(|&index| {
+            let source = &site.sources[index];
+            let html = annotations::source_html(
+                source,
+                &shared.passages[index],
+                annotations::Placement {
+                    root,
+                    id_prefix: &format!("{}--", source.slug),
+                },
+                &shared.theme,
+            )?;
+            Ok(PrintSource {
+                slug: &source.slug,
+                meta: &source.meta,
+                html,
+            })
+        })
+        .collect::<Result<Vec<PrintSource<'_>>, Diagnostic>>()?;
+    context.insert("print_sources", &print_sources);
+    let meta = entry.map_or(&site.briefing.meta, |e| &e.briefing.meta);
+    context.insert("briefing", meta);
+    let path = print_path(entry);
+    context.insert("print_href", &path);
+    Ok(Draft {
+        canonical: false,
+        content: html.clone(),
+        ..Draft::new("print.html", path, root, "print", &meta.title)
+    })
+}
+
+fn annotations_page<'a>(shared: &'a Shared<'a>, context: &mut Context) -> Draft<'a> {
+    let (site, resolved) = (shared.site, shared.resolved);
+    context.insert("annotations", &annotations::views(resolved, &site.sources));
+    // The sources to filter by: those with at least one annotated passage.
+    let annotated: Vec<&SourceContext<'_>> = shared
+        .sources
+        .iter()
+        .zip(&shared.passages)
+        .filter(|(_, passages)| !passages.is_empty())
+        .map(|(source, _)| source)
+        .collect();
+    context.insert("annotated_sources", &annotated);
+    // As on source pages, a list only with a series.
+    let cited_in: BTreeMap<&str, Vec<series::SeriesEntry<'_>>> = resolved
+        .annotations
+        .iter()
+        .filter(|_| !site.series.is_empty())
+        .map(|a| {
+            let id = a.annotation.id.as_str();
+            (id, shared.cited_in.briefings([id]))
+        })
+        .filter(|(_, briefings)| !briefings.is_empty())
+        .collect();
+    context.insert("cited_in", &cited_in);
+    Draft::new(
+        "annotations.html",
+        "annotations.html",
+        "",
+        "annotations",
+        "Annotations",
+    )
+}
+
+/// The briefings search covers, by page: the home briefing, then the series.
+fn search_pages(site: &Site) -> Vec<(String, &Briefing)> {
+    std::iter::once(("index.html".to_string(), &site.briefing))
+        .chain(
+            site.series
+                .iter()
+                .map(|entry| (entry.href.clone(), &entry.briefing)),
+        )
+        .collect()
+}
+
+/// The card data of the citations on a rendered page, wherever they are (the briefing's
+/// prose, notes): read back from the links the citation resolver writes.
+fn cards_for(shared: &Shared<'_>, html: &str) -> Option<String> {
+    let cited: BTreeSet<&str> = scripts::cited_ids(html).collect();
+    scripts::cards_json(
+        cited
+            .into_iter()
+            .filter_map(|id| shared.by_id.get(id).copied()),
+        &shared.site.sources,
+    )
+}
+
+fn canonical(site: &Site, path: &str) -> Option<String> {
+    site.config
+        .base_url
+        .as_ref()
+        .map(|base| format!("{}/{path}", base.trim_end_matches('/')))
+}
