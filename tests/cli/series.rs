@@ -383,9 +383,10 @@ fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> scraper::Eleme
         .unwrap_or_else(|| panic!("{css} inside {}", element.html()))
 }
 
-#[test]
-fn a_timeline_is_in_date_order_and_an_impossible_date_is_located() {
-    let site = Site::empty()
+/// Two sources, `cost` on one and `good` on the other, both cited; `cost` and `good` are lines
+/// added to their annotations.
+fn timeline_site(cost: &str, good: &str) -> Site {
+    Site::empty()
         .file(
             "content/index.md",
             "---\ntitle: B\n---\n\n[](@good), then [$500 billion](@cost).\n",
@@ -396,9 +397,17 @@ fn a_timeline_is_in_date_order_and_an_impossible_date_is_located() {
             "content/annotations/a.yaml",
             ANNOTATIONS.replace(
                 "  quote: $500 billion\n",
-                "  quote: $500 billion\n  date: 2025-01\n",
-            ) + "  date: 2025-01-21\n  date_text: Tuesday\n",
-        );
+                &format!("  quote: $500 billion\n{cost}"),
+            ) + good,
+        )
+}
+
+#[test]
+fn a_timeline_is_in_date_order_and_an_impossible_date_is_located() {
+    let site = timeline_site(
+        "  date: 2025-01\n",
+        "  date: 2025-01-21\n  date_text: Tuesday\n",
+    );
     site.build();
     let home = site.page("index.html");
     let events: Vec<String> = select(&home, ".timeline li")
@@ -470,20 +479,10 @@ fn a_series_without_index_md_has_a_home_page_that_lists_it() {
 #[test]
 fn a_date_two_sources_disagree_on_is_shown_as_disputed() {
     let dated = |cost: &str, good: &str| {
-        Site::empty()
-            .file(
-                "content/index.md",
-                "---\ntitle: B\n---\n\n[](@good), then [$500 billion](@cost).\n",
-            )
-            .file("content/sources/a.md", SOURCE_A)
-            .file("content/sources/b.md", SOURCE_B)
-            .file(
-                "content/annotations/a.yaml",
-                ANNOTATIONS.replace(
-                    "  quote: $500 billion\n",
-                    &format!("  quote: $500 billion\n  date: {cost}\n  label: The vote\n"),
-                ) + &format!("  date: {good}\n  label: the  Vote\n"),
-            )
+        timeline_site(
+            &format!("  date: {cost}\n  label: The vote\n"),
+            &format!("  date: {good}\n  label: the  Vote\n"),
+        )
     };
     let site = dated("2025-01-17", "2025-01-18");
     site.build();
