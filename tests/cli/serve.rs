@@ -509,18 +509,7 @@ fn two_hundred_concurrent_requests_are_all_served() {
     let server = Server::start(&site, &[]);
     let port = server.port;
     let clients: Vec<_> = (0..200)
-        .map(|_| {
-            thread::spawn(move || {
-                let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
-                stream.set_read_timeout(Some(WAIT)).expect("read timeout");
-                stream
-                    .write_all(b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                    .expect("request sent");
-                let mut bytes = Vec::new();
-                stream.read_to_end(&mut bytes).expect("the whole answer");
-                Response::parse(&bytes).status
-            })
-        })
+        .map(|_| thread::spawn(move || index_status(port)))
         .collect();
     let statuses: Vec<u16> = clients
         .into_iter()
@@ -834,14 +823,7 @@ fn serve_load_on_loopback() {
                 (0..REQUESTS)
                     .map(|_| {
                         let sent = Instant::now();
-                        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
-                        stream.set_read_timeout(Some(WAIT)).expect("read timeout");
-                        stream
-                            .write_all(b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                            .expect("request sent");
-                        let mut bytes = Vec::new();
-                        stream.read_to_end(&mut bytes).expect("the whole answer");
-                        assert_eq!(Response::parse(&bytes).status, 200);
+                        assert_eq!(index_status(port), 200);
                         sent.elapsed()
                     })
                     .collect::<Vec<_>>()
@@ -864,4 +846,16 @@ fn serve_load_on_loopback() {
         at(90).as_secs_f64() * 1e3,
         at(99).as_secs_f64() * 1e3,
     );
+}
+
+/// The status of one `GET /index.html` on a connection of its own, read to its end.
+fn index_status(port: u16) -> u16 {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream.set_read_timeout(Some(WAIT)).expect("read timeout");
+    stream
+        .write_all(b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .expect("request sent");
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("the whole answer");
+    Response::parse(&bytes).status
 }
