@@ -69,8 +69,8 @@ pub fn atom(
         let meta = &entry.briefing.meta;
         let page = url(&entry.href);
         // A theme partial that fails here fails on the briefing's own page too, which reports it.
-        let body = annotations::briefing_html(&cited.events, resolved, &site.sources, "../", theme)
-            .ok()?;
+        let body =
+            annotations::briefing_html(&cited.body, resolved, &site.sources, "../", theme).ok()?;
         xml.push_str("<entry>\n");
         xml.push_str(&format!("<id>{page}</id>\n"));
         xml.push_str(&format!("<title>{}</title>\n", escape_html(&meta.title)));

@@ -107,7 +107,6 @@ pub fn resolve(
         .map(|entry| {
             let citing = Citing {
                 file: &entry.briefing.markdown,
-                root: "../",
                 briefing: true,
                 unanchored: &unanchored,
             };
@@ -115,7 +114,7 @@ pub fn resolve(
                 citation::resolve(entry.briefing.body.events.clone(), &citables, &citing);
             diagnostics.extend(resolution.diagnostics);
             CitedBriefing {
-                events: resolution.events.into_iter().map(|(e, _)| e).collect(),
+                body: resolution.cited,
                 counts: resolution.counts,
             }
         })

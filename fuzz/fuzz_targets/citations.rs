@@ -44,7 +44,6 @@ fuzz_target!(|text: &str| {
     let unanchored = HashSet::from(["broken".to_string()]);
     let citing = Citing {
         file: &briefing.markdown,
-        root: "",
         briefing: true,
         unanchored: &unanchored,
     };

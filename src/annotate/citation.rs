@@ -1,10 +1,11 @@
 //! Citations: Markdown links whose destination is `@id`.
 //!
-//! `[$500 billion](@stargate-total)` becomes a link to the annotation's passage; `[](@id)`
-//! is filled with the annotation's quote. For a figure, a number in the link text must be
-//! the annotation's value. In the briefing each citation also gets the id `cite-<id>-<n>`,
-//! which the passage links back to, and every number of the prose that cites nothing is a
-//! warning, so that each figure a reader sees can be traced.
+//! `[$500 billion](@stargate-total)` becomes a [`Citation`] of the annotation: data that says
+//! which events of the text it spans and what it cites, which rendering writes as a link to
+//! the passage (`render::citations`). `[](@id)` is filled with the annotation's quote. For a
+//! figure, a number in the link text must be the annotation's value. In the briefing every
+//! number of the prose that cites nothing is a warning, so that each figure a reader sees can
+//! be traced.
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -17,7 +18,6 @@ use super::model::Kind;
 use crate::content::MarkdownFile;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown;
-use crate::markdown::escape_html;
 
 /// What a citation needs to know about the annotation it names.
 #[derive(Debug, Clone)]
@@ -43,20 +43,46 @@ pub struct Citable {
 pub struct Citing<'a> {
     /// The file the Markdown is in, for locating problems.
     pub file: &'a MarkdownFile,
-    /// The relative path from the page to the site root (`""` or `"../"`).
-    pub root: &'a str,
-    /// Give each citation its `cite-<id>-<n>` id and warn about uncited figures (the briefing).
+    /// A briefing (not a note): warn about figures that cite nothing.
     pub briefing: bool,
     /// Annotations that exist but did not anchor: their own errors say why, so citing them
     /// is not a second error; the citation renders as plain text.
     pub unanchored: &'a HashSet<String>,
 }
 
+/// A Markdown text with its citations resolved.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cited {
+    /// The text's events; a citation's link events are taken out, its text kept (or, for an
+    /// empty link text, the annotation's quote put in).
+    pub events: Vec<Event<'static>>,
+    /// The citations, in text order.
+    pub citations: Vec<Citation>,
+}
+
+/// One citation in a [`Cited`] text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Citation {
+    /// The events of [`Cited::events`] that are its link text.
+    pub events: Range<usize>,
+    /// The annotation it cites.
+    pub id: String,
+    /// Which citation of that annotation in this text it is, from 1: the briefing's
+    /// `cite-<id>-<n>` element ids, which passages link back to.
+    pub nth: usize,
+    /// The annotation's kind.
+    pub kind: Kind,
+    /// The annotation's passage, relative to the site root: `sources/<slug>.html#ann-<id>`.
+    pub href: String,
+    /// Set in quotation marks: a quote the editor did not already quote.
+    pub quoted: bool,
+}
+
 /// The outcome of resolving one Markdown text.
 #[derive(Debug, Default)]
 pub struct Resolution {
-    /// The events, citations replaced by links.
-    pub events: Vec<(Event<'static>, Range<usize>)>,
+    /// The text, its citations as data.
+    pub cited: Cited,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
     /// How many times each annotation is cited.
@@ -112,23 +138,23 @@ pub fn resolve(
                     Event::SoftBreak | Event::HardBreak => link.text.push(' '),
                     _ => {}
                 }
-                link.inner.push((event, range));
+                link.inner.push(event);
             }
             // The text of a mistaken image is reported by E204 alone.
             (event @ Event::Text(_), None) if images.contains(&true) => {
-                out.events.push((event, range));
+                out.cited.events.push(event);
             }
             (Event::Text(text), None) => {
-                prose.push(&text, range.clone());
-                out.events.push((Event::Text(text), range));
+                prose.push(&text, range);
+                out.cited.events.push(Event::Text(text));
             }
             (Event::SoftBreak, None) => {
-                prose.push(" ", range.clone());
-                out.events.push((Event::SoftBreak, range));
+                prose.push(" ", range);
+                out.cited.events.push(Event::SoftBreak);
             }
             (event, None) => {
                 prose.flush(citing, &mut out.diagnostics);
-                out.events.push((event, range));
+                out.cited.events.push(event);
             }
         }
     }
@@ -322,7 +348,7 @@ struct Open {
     range: Range<usize>,
     /// The link text as the reader sees it, breaks as spaces.
     text: String,
-    inner: Vec<(Event<'static>, Range<usize>)>,
+    inner: Vec<Event<'static>>,
 }
 
 fn close_citation(
@@ -335,7 +361,7 @@ fn close_citation(
         if !citing.unanchored.contains(&link.id) {
             out.diagnostics.push(unknown_id(&link, annotations, citing));
         }
-        out.events.extend(link.inner);
+        out.cited.events.extend(link.inner);
         return;
     };
     if target.kind == Kind::Figure
@@ -359,39 +385,24 @@ fn close_citation(
     if *count == 1 {
         out.order.push(link.id.clone());
     }
-    let id_attr = if citing.briefing {
-        format!(" id=\"cite-{}-{}\"", link.id, count)
-    } else {
-        String::new()
-    };
-    let open = format!(
-        "<a class=\"cite cite-{}\" href=\"{}{}\"{id_attr} data-ann=\"{}\">",
-        target.kind.as_str(),
-        citing.root,
-        escape_html(&target.href),
-        link.id
-    );
-    out.events
-        .push((Event::InlineHtml(CowStr::from(open)), link.range.clone()));
+    let nth = *count;
     let quoted = target.kind == Kind::Quote && !already_quoted(citing.file, &link);
-    if quoted {
-        out.events
-            .push((Event::InlineHtml(CowStr::from("<q>")), link.range.clone()));
-    }
+    let start = out.cited.events.len();
     if link.text.trim().is_empty() {
-        out.events.push((
-            Event::Text(CowStr::from(target.quote.clone())),
-            link.range.clone(),
-        ));
+        out.cited
+            .events
+            .push(Event::Text(CowStr::from(target.quote.clone())));
     } else {
-        out.events.extend(link.inner);
+        out.cited.events.extend(link.inner);
     }
-    if quoted {
-        out.events
-            .push((Event::InlineHtml(CowStr::from("</q>")), link.range.clone()));
-    }
-    out.events
-        .push((Event::InlineHtml(CowStr::from("</a>")), link.range));
+    out.cited.citations.push(Citation {
+        events: start..out.cited.events.len(),
+        id: link.id,
+        nth,
+        kind: target.kind,
+        href: target.href.clone(),
+        quoted,
+    });
 }
 
 /// Whether the editor already put quotation marks around a quote's citation, inside the link
@@ -472,7 +483,7 @@ mod tests {
         table
     }
 
-    fn run(body: &str) -> (String, Resolution) {
+    fn run(body: &str) -> Resolution {
         let file = file(body);
         let parsed = markdown::parse(
             file.body(),
@@ -485,25 +496,52 @@ mod tests {
         let unanchored = HashSet::new();
         let citing = Citing {
             file: &file,
-            root: "",
             briefing: true,
             unanchored: &unanchored,
         };
-        let mut resolution = resolve(parsed.events, &table(), &citing);
-        let html = markdown::render(
-            std::mem::take(&mut resolution.events)
-                .into_iter()
-                .map(|(e, _)| e),
-        );
-        (html, resolution)
+        resolve(parsed.events, &table(), &citing)
+    }
+
+    /// The text of a citation's events.
+    fn text_of(cited: &Cited, citation: &Citation) -> String {
+        cited.events[citation.events.clone()]
+            .iter()
+            .map(|event| match event {
+                Event::Text(text) => text.to_string(),
+                _ => String::new(),
+            })
+            .collect()
     }
 
     #[test]
-    fn citation_links_to_the_passage_with_a_numbered_id() {
-        let (html, resolution) =
-            run("A [$500 billion](@stargate-total) pledge, [again](@stargate-total).\n");
-        assert!(html.contains("<a class=\"cite cite-figure\" href=\"sources/a.html#ann-stargate-total\" id=\"cite-stargate-total-1\""), "{html}");
-        assert!(html.contains("id=\"cite-stargate-total-2\""), "{html}");
+    fn citations_are_numbered_and_keep_their_link_text() {
+        let resolution =
+            run("A [$500 billion](@stargate-total) pledge, [*again*](@stargate-total).\n");
+        let cited = &resolution.cited;
+        let found: Vec<_> = cited
+            .citations
+            .iter()
+            .map(|c| (c.id.as_str(), c.nth, c.href.as_str(), text_of(cited, c)))
+            .collect();
+        let href = "sources/a.html#ann-stargate-total";
+        assert_eq!(
+            found,
+            [
+                ("stargate-total", 1, href, "$500 billion".to_string()),
+                ("stargate-total", 2, href, "again".to_string())
+            ]
+        );
+        assert!(matches!(
+            cited.events[cited.citations[1].events.start],
+            Event::Start(Tag::Emphasis)
+        ));
+        assert!(
+            !cited
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::Start(Tag::Link { .. }))),
+            "the link itself is taken out"
+        );
         assert_eq!(resolution.counts["stargate-total"], 2);
         assert!(
             resolution.diagnostics.is_empty(),
@@ -514,13 +552,14 @@ mod tests {
 
     #[test]
     fn empty_text_is_filled_with_the_quote() {
-        let (html, _) = run("Pledge: [](@stargate-total).\n");
-        assert!(html.contains(">$500 billion</a>"), "{html}");
+        let resolution = run("Pledge: [](@stargate-total).\n");
+        let cited = &resolution.cited;
+        assert_eq!(text_of(cited, &cited.citations[0]), "$500 billion");
     }
 
     #[test]
     fn a_different_number_is_an_error() {
-        let (_, resolution) = run("A [$50 billion](@stargate-total) pledge.\n");
+        let resolution = run("A [$50 billion](@stargate-total) pledge.\n");
         assert_eq!(resolution.diagnostics[0].code, "E202");
         assert_eq!(
             resolution.diagnostics[0].location.as_ref().map(|l| l.line),
@@ -530,7 +569,7 @@ mod tests {
 
     #[test]
     fn unknown_id_names_the_closest() {
-        let (_, resolution) = run("See [it](@stargate-totl).\n");
+        let resolution = run("See [it](@stargate-totl).\n");
         assert_eq!(resolution.diagnostics[0].code, "E201");
         assert_eq!(
             resolution.diagnostics[0].help.as_deref(),
@@ -540,7 +579,7 @@ mod tests {
 
     #[test]
     fn figure_wrapped_over_two_lines_is_read_whole() {
-        let (_, resolution) = run("Funds far less than $10\nbillion, he said.\n");
+        let resolution = run("Funds far less than $10\nbillion, he said.\n");
         assert_eq!(
             resolution.diagnostics.len(),
             1,
@@ -564,7 +603,6 @@ mod tests {
     /// The verdict on a briefing: every diagnostic's code and message.
     fn verdict(body: &str) -> Vec<(&'static str, String)> {
         run(body)
-            .1
             .diagnostics
             .into_iter()
             .map(|d| (d.code, d.message))
@@ -658,14 +696,14 @@ mod tests {
 
     #[test]
     fn unknown_id_far_from_all_names_where_ids_are_listed() {
-        let (_, resolution) = run("See [it](@zzz).\n");
+        let resolution = run("See [it](@zzz).\n");
         let help = resolution.diagnostics[0].help.clone().unwrap_or_default();
         assert!(help.contains("annotations.html"), "{help}");
     }
 
     #[test]
     fn uncited_figure_is_a_warning() {
-        let (_, resolution) = run("It costs $80 billion, or [$500 billion](@stargate-total).\n");
+        let resolution = run("It costs $80 billion, or [$500 billion](@stargate-total).\n");
         let warnings: Vec<_> = resolution.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(warnings, ["W201"]);
         assert!(resolution.diagnostics[0].message.contains("$80 billion"));

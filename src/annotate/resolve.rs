@@ -4,11 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::Event;
 use rayon::prelude::*;
 
 use super::anchor::{self, Anchoring, Candidate, Context, NearMiss};
-use super::citation::{self, Citable, Citing};
+use super::citation::{self, Citable, Cited, Citing};
 use super::diff::{describe_changes, diff_words};
 use super::figure::{self, format_quantity, same_value};
 use super::fold::fold;
@@ -52,15 +51,15 @@ pub struct Anchored {
     pub reported_by: usize,
     /// How many of those are independent reports: sources joined by `based_on` count once.
     pub independent: usize,
-    /// The note as HTML, for pages at the site root and for pages one folder down.
-    pub note_html: Option<[String; 2]>,
+    /// Its note (`annotation.note`), parsed, with its citations resolved.
+    pub note: Option<Cited>,
 }
 
 /// A series briefing with its citations resolved.
 #[derive(Debug, Clone, Default)]
 pub struct CitedBriefing {
-    /// The body's events, citations turned into links from one folder down.
-    pub events: Vec<Event<'static>>,
+    /// The body, its citations resolved.
+    pub body: Cited,
     /// How many times it cites each annotation, by id.
     pub counts: BTreeMap<String, usize>,
 }
@@ -70,8 +69,8 @@ pub struct CitedBriefing {
 pub struct Resolved {
     /// The annotations, by display number.
     pub annotations: Vec<Anchored>,
-    /// The briefing's events with citations turned into links.
-    pub briefing: Vec<Event<'static>>,
+    /// The briefing's body, its citations resolved.
+    pub briefing: Cited,
     /// The series' briefings (`content/briefings/`), in the order of `Site::series`.
     pub series: Vec<CitedBriefing>,
 }
@@ -132,7 +131,6 @@ pub fn resolve(
     let citables = citables(&anchored, sources);
     let citing = Citing {
         file: &briefing.markdown,
-        root: "",
         briefing: true,
         unanchored: &unanchored,
     };
@@ -146,19 +144,15 @@ pub fn resolve(
     number_by_first_citation(&mut anchored, &resolution.order, &resolution.counts);
     let mut cited_in_notes = HashSet::new();
     for a in &mut anchored {
-        a.note_html = a.annotation.note.as_deref().map(|note| {
-            let mut html = |root: &str| {
-                render_note(
-                    note,
-                    &a.annotation,
-                    root,
-                    &citables,
-                    (&unanchored, unloaded),
-                    &mut cited_in_notes,
-                    diagnostics,
-                )
-            };
-            [html(""), html("../")]
+        a.note = a.annotation.note.as_deref().map(|note| {
+            resolve_note(
+                note,
+                &a.annotation,
+                &citables,
+                (&unanchored, unloaded),
+                &mut cited_in_notes,
+                diagnostics,
+            )
         });
     }
     for a in &mut anchored {
@@ -166,7 +160,7 @@ pub fn resolve(
     }
     Resolved {
         annotations: anchored,
-        briefing: resolution.events.into_iter().map(|(e, _)| e).collect(),
+        briefing: resolution.cited,
         series: Vec::new(),
     }
 }
@@ -290,7 +284,7 @@ impl AnchorContext<'_> {
                 cited_in_notes: false,
                 reported_by,
                 independent,
-                note_html: None,
+                note: None,
             })
         } else {
             Err(annotation.id)
@@ -300,30 +294,24 @@ impl AnchorContext<'_> {
 
 /// Notes are Markdown like the briefing but, like sources, never carry raw HTML. Their
 /// citations link to other passages; a problem in one is reported at the annotation.
-fn render_note(
+fn resolve_note(
     note: &str,
     annotation: &Annotation,
-    root: &str,
     citables: &BTreeMap<String, Citable>,
     (unanchored, unloaded): (&HashSet<String>, &Unloaded),
     cited: &mut HashSet<String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> String {
+) -> Cited {
     let options = markdown::MarkdownOptions {
         smart_punctuation: true,
         allow_html: false,
     };
-    let parsed = match markdown::parse(note, options) {
-        Ok(parsed) => parsed,
-        Err(_) => {
-            if root.is_empty() {
-                diagnostics.push(
-                    crate::content::too_many_elements(annotation.at.clone())
-                        .note(format!("in the note of `{}`", annotation.id)),
-                );
-            }
-            return String::new();
-        }
+    let Ok(parsed) = markdown::parse(note, options) else {
+        diagnostics.push(
+            crate::content::too_many_elements(annotation.at.clone())
+                .note(format!("in the note of `{}`", annotation.id)),
+        );
+        return Cited::default();
     };
     let file = MarkdownFile {
         file: annotation.at.file.clone(),
@@ -332,21 +320,18 @@ fn render_note(
     };
     let citing = Citing {
         file: &file,
-        root,
         briefing: false,
         unanchored,
     };
     let resolution = citation::resolve(parsed.events, citables, &citing);
     cited.extend(resolution.counts.keys().cloned());
-    if root.is_empty() {
-        diagnostics.extend(resolution.diagnostics.into_iter().map(|d| {
-            let mut d =
-                without_guesses(d, unloaded).note(format!("in the note of `{}`", annotation.id));
-            d.location = Some(annotation.at.clone());
-            d
-        }));
-    }
-    markdown::render(resolution.events.into_iter().map(|(e, _)| e))
+    diagnostics.extend(resolution.diagnostics.into_iter().map(|d| {
+        let mut d =
+            without_guesses(d, unloaded).note(format!("in the note of `{}`", annotation.id));
+        d.location = Some(annotation.at.clone());
+        d
+    }));
+    resolution.cited
 }
 
 /// An unknown citation, when an annotation file lost entries: the id may well be among them,

@@ -10,8 +10,10 @@ use pulldown_cmark::{CowStr, Event, TagEnd};
 use serde::Serialize;
 use tera::Context;
 
+use super::citations::{self, Linking};
 use super::passages::{self, Mark};
 use super::theme::Theme;
+use crate::annotate::citation::Cited;
 use crate::annotate::diff::{WordChange, diff_words};
 use crate::annotate::figure::same_value;
 use crate::annotate::model::Kind;
@@ -73,7 +75,8 @@ pub fn source_html(
     for (position, index) in passages::reading_order(&ranges).into_iter().enumerate() {
         let SourcePassage { anchored, passage } = passages[index];
         let number = position + 1;
-        let note = NoteView::new(anchored, passage, placement, number);
+        let note_html = note_html(anchored, placement.root, theme)?.unwrap_or_default();
+        let note = NoteView::new(anchored, passage, placement, number, &note_html);
         let mut context = Context::new();
         context.insert("note", &note);
         context.insert("root", placement.root);
@@ -147,16 +150,10 @@ impl<'a> NoteView<'a> {
         passage: &Passage,
         placement: Placement<'_>,
         number: usize,
+        note_html: &'a str,
     ) -> NoteView<'a> {
         let root = placement.root;
         let annotation = &anchored.annotation;
-        let note_html = anchored.note_html.as_ref().map_or("", |[at_root, nested]| {
-            if root.is_empty() {
-                at_root.as_str()
-            } else {
-                nested.as_str()
-            }
-        });
         NoteView {
             dom_id: format!("{}{}", placement.id_prefix, passage.dom_id),
             id: &annotation.id,
@@ -175,11 +172,28 @@ impl<'a> NoteView<'a> {
     }
 }
 
-/// A briefing's body (`events`, resolved, on a page `root` away from the site root):
-/// citations as links, and after the block of the first citation of an annotation with
-/// several sources, how each source words it (`partials/corroboration.html`).
+/// An annotation's note as HTML on a page `root` away from the site root.
+pub fn note_html(
+    anchored: &Anchored,
+    root: &str,
+    theme: &Theme,
+) -> Result<Option<String>, Diagnostic> {
+    let linking = Linking {
+        root,
+        anchors: false,
+    };
+    anchored
+        .note
+        .as_ref()
+        .map(|note| citations::html(note, linking, theme))
+        .transpose()
+}
+
+/// A briefing's body (resolved, on a page `root` away from the site root): citations as
+/// links, and after the block of the first citation of an annotation with several sources,
+/// how each source words it (`partials/corroboration.html`).
 pub fn briefing_html(
-    events: &[Event<'static>],
+    body: &Cited,
     resolved: &Resolved,
     sources: &[Source],
     root: &str,
@@ -191,14 +205,19 @@ pub fn briefing_html(
         .filter(|a| a.passages.len() > 1)
         .map(|a| (a.annotation.id.as_str(), a))
         .collect();
+    let linking = Linking {
+        root,
+        anchors: true,
+    };
+    let events = citations::events(body, linking, theme)?;
     let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
     let mut pending: Vec<String> = Vec::new();
-    for event in events {
-        if let Event::InlineHtml(html) = event
-            && let Some(anchored) = first_citation_of(html).and_then(|id| corroborated.get(id))
+    for (event, citation) in events {
+        if let Some(citation) = citation.filter(|c| c.nth == 1)
+            && let Some(anchored) = corroborated.get(citation.id.as_str())
         {
             let mut context = Context::new();
-            context.insert("claim", &view(anchored, sources));
+            context.insert("claim", &view(anchored, sources, theme)?);
             context.insert("root", root);
             pending.push(theme.render("partials/corroboration.html", &context)?);
         }
@@ -206,7 +225,7 @@ pub fn briefing_html(
             event,
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_))
         );
-        out.push(event.clone());
+        out.push(event);
         if ends_block {
             out.extend(
                 pending
@@ -221,14 +240,6 @@ pub fn briefing_html(
             .map(|html| Event::Html(CowStr::from(html))),
     );
     Ok(crate::markdown::render(out.into_iter()))
-}
-
-/// The annotation id of a citation link's opening tag when it is the first citation of its
-/// annotation: `... id="cite-<id>-1" ...`.
-fn first_citation_of(html: &str) -> Option<&str> {
-    let start = html.find(" id=\"cite-")? + " id=\"cite-".len();
-    let rest = &html[start..];
-    rest[..rest.find('"')?].strip_suffix("-1")
 }
 
 /// How many distinct sources state a figure's value.
@@ -521,19 +532,23 @@ pub struct AnnotationView {
 }
 
 /// One annotation's view, links relative to the site root.
-pub fn view(anchored: &Anchored, sources: &[Source]) -> AnnotationView {
+pub fn view(
+    anchored: &Anchored,
+    sources: &[Source],
+    theme: &Theme,
+) -> Result<AnnotationView, Diagnostic> {
     let annotation = &anchored.annotation;
     let wordings = wordings(anchored, sources, "");
     let mut slugs: Vec<String> = wordings.iter().map(|w| w.source.clone()).collect();
     slugs.dedup();
-    AnnotationView {
+    Ok(AnnotationView {
         id: annotation.id.clone(),
         number: anchored.number,
         kind: annotation.kind.as_str(),
         label: label(anchored),
         speaker: annotation.speaker.clone(),
         value: annotation.value.map(|v| value_text(v, annotation)),
-        note_html: anchored.note_html.as_ref().map(|[root, _]| root.clone()),
+        note_html: note_html(anchored, "", theme)?,
         wordings,
         sources: slugs,
         citations: (1..=anchored.citations)
@@ -543,15 +558,19 @@ pub fn view(anchored: &Anchored, sources: &[Source]) -> AnnotationView {
         reported_by: anchored.reported_by,
         independent: anchored.independent,
         reports: anchored.reports(),
-    }
+    })
 }
 
 /// Every annotation, in display order.
-pub fn views(resolved: &Resolved, sources: &[Source]) -> Vec<AnnotationView> {
+pub fn views(
+    resolved: &Resolved,
+    sources: &[Source],
+    theme: &Theme,
+) -> Result<Vec<AnnotationView>, Diagnostic> {
     resolved
         .annotations
         .iter()
-        .map(|a| view(a, sources))
+        .map(|a| view(a, sources, theme))
         .collect()
 }
 

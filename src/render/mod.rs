@@ -3,6 +3,7 @@
 
 pub mod annotations;
 pub mod chart;
+pub mod citations;
 pub mod passages;
 pub mod scripts;
 pub mod theme;

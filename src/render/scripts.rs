@@ -18,16 +18,19 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::annotations::wordings;
+use super::annotations::{note_html, wordings};
+use super::theme::Theme;
 use crate::annotate::resolve::{Anchored, Resolved, value_text};
 use crate::content::{Briefing, Source};
+use crate::diagnostics::Diagnostic;
 
 /// The card data of `annotations`, by id, as the inline JSON of a page (`None` when empty).
 /// `</` is escaped so the JSON cannot close its `<script>` element.
 pub fn cards_json<'a>(
     annotations: impl IntoIterator<Item = &'a Anchored>,
     sources: &[Source],
-) -> Option<String> {
+    theme: &Theme,
+) -> Result<Option<String>, Diagnostic> {
     let mut by_id = Map::new();
     for anchored in annotations {
         let annotation = &anchored.annotation;
@@ -43,12 +46,12 @@ pub fn cards_json<'a>(
                 "number": anchored.number,
                 "speaker": annotation.speaker,
                 "value": annotation.value.map(|v| value_text(v, annotation)),
-                "note_html": anchored.note_html.as_ref().map(|[root, _]| root),
+                "note_html": note_html(anchored, "", theme)?,
                 "wordings": wordings,
             }),
         );
     }
-    (!by_id.is_empty()).then(|| Value::Object(by_id).to_string().replace("</", "<\\/"))
+    Ok((!by_id.is_empty()).then(|| Value::Object(by_id).to_string().replace("</", "<\\/")))
 }
 
 /// The annotation ids of the citation links in `html`, as `annotate::citation` writes them

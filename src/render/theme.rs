@@ -61,6 +61,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partials/badge.html"),
     ),
     (
+        "partials/citation.html",
+        include_str!("../../themes/default/templates/partials/citation.html"),
+    ),
+    (
         "partials/chart.html",
         include_str!("../../themes/default/templates/partials/chart.html"),
     ),

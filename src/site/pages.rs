@@ -5,11 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
+use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use super::Site;
+use crate::annotate::citation::Cited;
 use crate::annotate::resolve::{Anchored, Resolved};
 use crate::content::{self, Briefing, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -97,7 +99,7 @@ pub fn render(
         annotations::briefing_html(&resolved.briefing, resolved, &site.sources, "", &theme)
             .map_err(|problem| diagnostics.push(problem))
             .ok()?;
-    let cited = cited_sources(&site.sources, &briefing_html, "", &passages, |a| {
+    let cited = cited_sources(&site.sources, &resolved.briefing, "", &passages, |a| {
         a.citations > 0
     });
     let series_pages = site
@@ -106,8 +108,8 @@ pub fn render(
         .zip(&resolved.series)
         .map(|(_, cited)| {
             let html =
-                annotations::briefing_html(&cited.events, resolved, &site.sources, "../", &theme)?;
-            let sources = cited_sources(&site.sources, &html, "../", &passages, |a| {
+                annotations::briefing_html(&cited.body, resolved, &site.sources, "../", &theme)?;
+            let sources = cited_sources(&site.sources, &cited.body, "../", &passages, |a| {
                 cited.counts.contains_key(&a.annotation.id)
             });
             Ok((html, sources))
@@ -251,19 +253,27 @@ struct PrintSource<'a> {
     html: String,
 }
 
-/// The sources a briefing cites, by index in slug order: those with a passage it cites, and
-/// those its body (rendered with `root`) links to.
+/// The sources a briefing shows, by index: those with a passage of an annotation it cites
+/// (`cites`), and those its Markdown links to (`sources/<slug>.html`, from its page `root`
+/// away from the site root).
 fn cited_sources(
     sources: &[Source],
-    html: &str,
+    body: &Cited,
     root: &str,
     passages: &[Vec<annotations::SourcePassage<'_>>],
     cites: impl Fn(&Anchored) -> bool,
 ) -> Vec<usize> {
-    let linked: HashSet<&str> = html
-        .split(&format!("href=\"{root}sources/"))
-        .skip(1)
-        .filter_map(|rest| rest.split_once(".html").map(|(slug, _)| slug))
+    let prefix = format!("{root}sources/");
+    let linked: HashSet<&str> = body
+        .events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let path = dest_url.strip_prefix(prefix.as_str())?;
+                path.split_once(".html").map(|(slug, _)| slug)
+            }
+            _ => None,
+        })
         .collect();
     (0..sources.len())
         .filter(|&index| {
@@ -338,7 +348,7 @@ impl Page {
             Page::Series(index) => series_page(shared, index, &mut context),
             Page::NotFound => Draft::new("404.html", "404.html", "", "404", "Page not found"),
             Page::Print(briefing) => print_page(shared, briefing, &mut context)?,
-            Page::Annotations => annotations_page(shared, &mut context),
+            Page::Annotations => annotations_page(shared, &mut context)?,
         };
         let site = shared.site;
         let page = PageContext {
@@ -356,7 +366,7 @@ impl Page {
         context.insert("root", draft.root);
         context.insert("content", &draft.content);
         let mut html = shared.theme.render(draft.template, &context)?;
-        if let Some(cards) = cards_for(shared, &html) {
+        if let Some(cards) = cards_for(shared, &html)? {
             // Before `</body>`, where the theme's deferred script finds it.
             let at = html.rfind("</body>").unwrap_or(html.len());
             html.insert_str(
@@ -550,9 +560,13 @@ fn print_page<'a>(
     })
 }
 
-fn annotations_page<'a>(shared: &'a Shared<'a>, context: &mut Context) -> Draft<'a> {
+fn annotations_page<'a>(
+    shared: &'a Shared<'a>,
+    context: &mut Context,
+) -> Result<Draft<'a>, Diagnostic> {
     let (site, resolved) = (shared.site, shared.resolved);
-    context.insert("annotations", &annotations::views(resolved, &site.sources));
+    let views = annotations::views(resolved, &site.sources, &shared.theme)?;
+    context.insert("annotations", &views);
     // The sources to filter by: those with at least one annotated passage.
     let annotated: Vec<&SourceContext<'_>> = shared
         .sources
@@ -574,13 +588,13 @@ fn annotations_page<'a>(shared: &'a Shared<'a>, context: &mut Context) -> Draft<
         .filter(|(_, briefings)| !briefings.is_empty())
         .collect();
     context.insert("cited_in", &cited_in);
-    Draft::new(
+    Ok(Draft::new(
         "annotations.html",
         "annotations.html",
         "",
         "annotations",
         "Annotations",
-    )
+    ))
 }
 
 /// The briefings search covers, by page: the home briefing, then the series.
@@ -596,13 +610,14 @@ fn search_pages(site: &Site) -> Vec<(String, &Briefing)> {
 
 /// The card data of the citations on a rendered page, wherever they are (the briefing's
 /// prose, notes): read back from the links the citation resolver writes.
-fn cards_for(shared: &Shared<'_>, html: &str) -> Option<String> {
+fn cards_for(shared: &Shared<'_>, html: &str) -> Result<Option<String>, Diagnostic> {
     let cited: BTreeSet<&str> = scripts::cited_ids(html).collect();
     scripts::cards_json(
         cited
             .into_iter()
             .filter_map(|id| shared.by_id.get(id).copied()),
         &shared.site.sources,
+        &shared.theme,
     )
 }
 
