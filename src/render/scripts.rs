@@ -24,11 +24,13 @@ use crate::annotate::resolve::{Anchored, Resolved, value_text};
 use crate::content::{Briefing, Source};
 use crate::diagnostics::Diagnostic;
 
-/// The card data of `annotations`, by id, as the inline JSON of a page (`None` when empty).
-/// `</` is escaped so the JSON cannot close its `<script>` element.
+/// The card data of `annotations`, by id, as the inline JSON of a page `root` away from the
+/// site root (`None` when empty): a note's links are the page's. `</` is escaped so the JSON
+/// cannot close its `<script>` element.
 pub fn cards_json<'a>(
     annotations: impl IntoIterator<Item = &'a Anchored>,
     sources: &[Source],
+    root: &str,
     theme: &Theme,
 ) -> Result<Option<String>, Diagnostic> {
     let mut by_id = Map::new();
@@ -46,7 +48,7 @@ pub fn cards_json<'a>(
                 "number": anchored.number,
                 "speaker": annotation.speaker,
                 "value": annotation.value.map(|v| value_text(v, annotation)),
-                "note_html": note_html(anchored, "", theme)?,
+                "note_html": note_html(anchored, root, theme)?,
                 "wordings": wordings,
             }),
         );
@@ -54,14 +56,29 @@ pub fn cards_json<'a>(
     Ok((!by_id.is_empty()).then(|| Value::Object(by_id).to_string().replace("</", "<\\/")))
 }
 
-/// The annotation ids of the citation links in `html`, as `annotate::citation` writes them
-/// (`<a class="cite cite-KIND" href=... data-ann="ID">`), in page order, repeats included.
+/// The annotation ids of the citation links in `html`, in page order, repeats included: the
+/// elements `brief.js` gives cards to, `<a>` with the class `cite` and a `data-ann`, however
+/// the theme's `partials/citation.html` writes them.
 pub fn cited_ids(html: &str) -> impl Iterator<Item = &str> {
-    html.split("<a class=\"cite ").skip(1).filter_map(|link| {
-        let tag = &link[..link.find('>')?];
-        let id = &tag[tag.find(" data-ann=\"")? + " data-ann=\"".len()..];
-        id.split('"').next()
+    html.split("<a ").skip(1).filter_map(|rest| {
+        let tag = &rest[..rest.find('>')?];
+        let class = attribute(tag, "class")?;
+        class
+            .split_ascii_whitespace()
+            .any(|c| c == "cite")
+            .then_some(())?;
+        attribute(tag, "data-ann")
     })
+}
+
+/// The double-quoted value of `name` in the inside of a start tag.
+fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let at = tag.match_indices(name).find_map(|(i, _)| {
+        let before = tag[..i].chars().next_back();
+        let rest = tag[i + name.len()..].strip_prefix("=\"")?;
+        before.is_none_or(char::is_whitespace).then_some(rest)
+    })?;
+    at.split('"').next()
 }
 
 /// One searchable page or annotation.
@@ -284,8 +301,8 @@ mod tests {
 
     #[test]
     fn cited_ids_are_read_from_citation_links() {
-        let html = "<mark class=\"ann\" data-ann=\"m\">x</mark><a class=\"cite cite-figure\" href=\"s.html#a\" id=\"cite-a-1\" data-ann=\"a\">$1</a> <a class=\"cite cite-quote\" href=\"s.html\" data-ann=\"b-2\">q</a>";
-        assert_eq!(cited_ids(html).collect::<Vec<_>>(), ["a", "b-2"]);
+        let html = "<mark class=\"ann\" data-ann=\"m\">x</mark><a class=\"cite cite-figure\" href=\"s.html#a\" id=\"cite-a-1\" data-ann=\"a\">$1</a> <a class=\"cite cite-quote\" href=\"s.html\" data-ann=\"b-2\">q</a> <a href=\"x.html\" data-ann=\"not-a-citation\">x</a> <a data-ann=\"c\" class=\"mine cite\">c</a>";
+        assert_eq!(cited_ids(html).collect::<Vec<_>>(), ["a", "b-2", "c"]);
     }
 
     #[test]

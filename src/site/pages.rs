@@ -366,7 +366,7 @@ impl Page {
         context.insert("root", draft.root);
         context.insert("content", &draft.content);
         let mut html = shared.theme.render(draft.template, &context)?;
-        if let Some(cards) = cards_for(shared, &html)? {
+        if let Some(cards) = cards_for(shared, &html, draft.root)? {
             // Before `</body>`, where the theme's deferred script finds it.
             let at = html.rfind("</body>").unwrap_or(html.len());
             html.insert_str(
@@ -609,14 +609,15 @@ fn search_pages(site: &Site) -> Vec<(String, &Briefing)> {
 }
 
 /// The card data of the citations on a rendered page, wherever they are (the briefing's
-/// prose, notes): read back from the links the citation resolver writes.
-fn cards_for(shared: &Shared<'_>, html: &str) -> Result<Option<String>, Diagnostic> {
+/// prose, notes): read back from the page as `brief.js` reads it, `a.cite[data-ann]`.
+fn cards_for(shared: &Shared<'_>, html: &str, root: &str) -> Result<Option<String>, Diagnostic> {
     let cited: BTreeSet<&str> = scripts::cited_ids(html).collect();
     scripts::cards_json(
         cited
             .into_iter()
             .filter_map(|id| shared.by_id.get(id).copied()),
         &shared.site.sources,
+        root,
         &shared.theme,
     )
 }

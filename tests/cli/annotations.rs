@@ -399,3 +399,34 @@ fn quote_citations_read_as_quotations_without_doubled_marks() {
     let first: String = select(&index, "a.cite-quote > q")[0].text().collect();
     assert_eq!(first, "that they don't actually have");
 }
+
+/// Regression: the card data of a source page held notes whose citation links were written
+/// for the site root, so a card's link from `sources/a.html` led to `sources/sources/...`.
+#[test]
+fn a_card_note_links_from_the_page_it_is_on() {
+    let annotations = "- id: pledge\n  kind: figure\n  value: 500e9\n  unit: USD\n  note: As [Musk doubts](@no-money).\n  source: a\n  quote: Son pledged $500 billion.\n- id: no-money\n  kind: quote\n  note: Against [the pledge](@pledge).\n  source: a\n  quote: that they don't actually have\n";
+    let site = site(
+        annotations,
+        "Son: [$500 billion](@pledge); Musk: [](@no-money).",
+    );
+    site.build();
+    let card_hrefs = |page: &str| -> Vec<String> {
+        let html = site.page(page);
+        let cards = crate::util::text_of(&html, "#brief-cards");
+        let json: serde_json::Value = serde_json::from_str(&cards).expect("card JSON");
+        let note = json["no-money"]["note_html"]
+            .as_str()
+            .expect("a note")
+            .to_string();
+        let fragment = scraper::Html::parse_fragment(&note);
+        select(&fragment, "a.cite")
+            .iter()
+            .filter_map(|a| a.attr("href").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(card_hrefs("index.html"), ["sources/a.html#ann-pledge"]);
+    assert_eq!(
+        card_hrefs("sources/a.html"),
+        ["../sources/a.html#ann-pledge"]
+    );
+}
