@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::annotate::resolve::value_text;
+use crate::annotate::figure::value_text;
 use crate::diagnostics::Diagnostics;
 use crate::scaffold::{load, resolve_quietly};
 
@@ -51,7 +51,7 @@ pub fn list(root: &Path) -> Result<Vec<Listed>, Diagnostics> {
                 kind: a.kind.as_str(),
                 sources,
                 cited: citations.get(a.id.as_str()).copied().unwrap_or(0),
-                value: a.value.map(|v| value_text(v, a)),
+                value: a.value.map(|v| value_text(v, a.unit)),
                 at: format!("{}:{}", a.at.file.display(), a.at.line),
             }
         })

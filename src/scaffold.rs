@@ -10,8 +10,9 @@ use crate::annotate::anchor::{Anchoring, anchor};
 use crate::annotate::figure::Unit;
 use crate::annotate::fold::fold;
 use crate::annotate::model::{self, Kind};
+use crate::annotate::problems::{self, source_line};
 use crate::annotate::propose::{Proposal, Repeat, propose, repeats};
-use crate::annotate::resolve::{self, source_line};
+use crate::annotate::resolve;
 use crate::content::{Source, is_slug};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, closest_name};
 use crate::schema;
@@ -95,7 +96,7 @@ pub fn new_annotation(request: &NewAnnotation) -> Result<Written, Diagnostics> {
         .sources
         .iter()
         .position(|s| s.slug == request.source)
-        .ok_or_else(|| fail(resolve::unknown_source(&request.source, &site.sources)))?;
+        .ok_or_else(|| fail(problems::unknown_source(&request.source, &site.sources)))?;
     let source = &site.sources[index];
     let range = anchor_request(source, request).map_err(fail)?;
     let mut taken: HashSet<String> = site.annotations.iter().map(|a| a.id.clone()).collect();
@@ -407,12 +408,14 @@ fn anchor_request(source: &Source, request: &NewAnnotation) -> Result<Range<usiz
         Anchoring::Exact(range) => Ok(range),
         Anchoring::Ambiguous(candidates) => match request.occurrence {
             Some(n) if (1..=candidates.len()).contains(&n) => Ok(candidates[n - 1].range.clone()),
-            _ => Err(resolve::ambiguous(source, &candidates).help(format!(
+            _ => Err(problems::ambiguous(source, &candidates).help(format!(
                 "pass `--occurrence N` (1 to {}) to pick one of the matches above",
                 candidates.len()
             ))),
         },
-        Anchoring::NotFound(near) => Err(resolve::not_found(&request.quote, source, near.as_ref())),
+        Anchoring::NotFound(near) => {
+            Err(problems::not_found(&request.quote, source, near.as_ref()))
+        }
     }
 }
 

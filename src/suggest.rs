@@ -7,8 +7,8 @@ use std::path::Path;
 
 use crate::annotate::figure;
 use crate::annotate::fold::fold;
+use crate::annotate::problems::{self, source_line};
 use crate::annotate::propose::{propose, repeats};
-use crate::annotate::resolve::{self, source_line};
 use crate::diagnostics::Diagnostics;
 use crate::scaffold::{add_to_command, load, resolve_quietly};
 
@@ -19,7 +19,7 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
     if let Some(slug) = only
         && !site.sources.iter().any(|s| s.slug == slug)
     {
-        return Err([resolve::unknown_source(slug, &site.sources)]
+        return Err([problems::unknown_source(slug, &site.sources)]
             .into_iter()
             .collect());
     }

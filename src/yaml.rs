@@ -337,6 +337,21 @@ fn strip_position(message: &str) -> &str {
         .map_or(message, |at| &message[..at])
 }
 
+/// A string as YAML, double-quoted (JSON strings are valid YAML): for the hints and
+/// proposals that give the editor a line to paste.
+pub fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+}
+
+/// A number as YAML reads it back exactly: `5e11` rather than `500000000000`.
+pub fn number(value: f64) -> String {
+    if value.abs() >= 1e6 && value.fract() == 0.0 {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,9 +12,10 @@ use super::anchor::{Anchoring, Context, anchor};
 use super::figure::{self, Unit};
 use super::fold::Folded;
 use super::model::Kind;
-use super::resolve::{Resolved, yaml_number, yaml_string};
+use super::resolve::Resolved;
 use crate::content::Source;
 use crate::markdown::slugify;
+use crate::yaml;
 
 /// An annotation ready to be written to a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -183,7 +184,7 @@ impl Proposal {
         if let Some((value, unit)) = self.value {
             yaml.push_str(&format!(
                 "  value: {}\n  unit: {}\n",
-                yaml_number(value),
+                yaml::number(value),
                 unit.as_str()
             ));
         }
@@ -194,7 +195,7 @@ impl Proposal {
             ("note", &self.note),
         ] {
             if let Some(value) = value {
-                yaml.push_str(&format!("  {key}: {}\n", yaml_string(value)));
+                yaml.push_str(&format!("  {key}: {}\n", yaml::quoted(value)));
             }
         }
         yaml
@@ -212,14 +213,14 @@ impl Proposal {
         let mut yaml = format!(
             "{indent}source: {}\n{indent}quote: {}\n",
             self.source,
-            yaml_string(&self.quote)
+            yaml::quoted(&self.quote)
         );
         match &self.context {
             Some(Context::Prefix(prefix)) => {
-                yaml.push_str(&format!("{indent}prefix: {}\n", yaml_string(prefix)))
+                yaml.push_str(&format!("{indent}prefix: {}\n", yaml::quoted(prefix)))
             }
             Some(Context::Suffix(suffix)) => {
-                yaml.push_str(&format!("{indent}suffix: {}\n", yaml_string(suffix)))
+                yaml.push_str(&format!("{indent}suffix: {}\n", yaml::quoted(suffix)))
             }
             None => {}
         }
@@ -256,9 +257,9 @@ mod tests {
 
     #[test]
     fn numbers_round_trip_through_yaml() {
-        assert_eq!(yaml_number(500e9), "5e11");
-        assert_eq!(yaml_number(10e9), "1e10");
-        assert_eq!(yaml_number(100_000.0), "100000");
-        assert_eq!(yaml_number(1.5e6), "1.5e6");
+        assert_eq!(yaml::number(500e9), "5e11");
+        assert_eq!(yaml::number(10e9), "1e10");
+        assert_eq!(yaml::number(100_000.0), "100000");
+        assert_eq!(yaml::number(1.5e6), "1.5e6");
     }
 }

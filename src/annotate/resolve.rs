@@ -6,14 +6,14 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::anchor::{self, Anchoring, Candidate, Context, NearMiss};
+use super::anchor::{self, Anchoring};
 use super::citation::{self, Citable, Cited, Citing};
-use super::diff::{describe_changes, diff_words};
-use super::figure::{self, format_quantity, same_value};
+use super::figure::{self, format_quantity, same_value, value_text};
 use super::fold::fold;
 use super::model::{Annotation, Kind, Target, Unloaded};
+use super::problems::{ambiguous, not_found, unknown_source};
 use crate::content::{Briefing, MarkdownFile, Source};
-use crate::diagnostics::{Diagnostic, Location, closest_name};
+use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown;
 
 /// One anchored passage of an annotation.
@@ -84,6 +84,42 @@ pub fn resolve(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Resolved {
     let annotations = drop_duplicates(annotations, diagnostics);
+    let (mut anchored, unanchored) = anchor_all(annotations, unloaded, sources, diagnostics);
+    let citables = citables(&anchored, sources);
+    let citing = Citing {
+        file: &briefing.markdown,
+        briefing: true,
+        unanchored: &unanchored,
+    };
+    let resolution = citation::resolve(briefing.body.events.clone(), &citables, &citing);
+    diagnostics.extend(
+        resolution
+            .diagnostics
+            .into_iter()
+            .map(|d| without_guesses(d, unloaded)),
+    );
+    number_by_first_citation(&mut anchored, &resolution.order, &resolution.counts);
+    resolve_notes(
+        &mut anchored,
+        &citables,
+        (&unanchored, unloaded),
+        diagnostics,
+    );
+    Resolved {
+        annotations: anchored,
+        briefing: resolution.cited,
+        series: Vec::new(),
+    }
+}
+
+/// Every annotation placed in its sources, in the order written; the ids of those that did
+/// not anchor (their problems are in `diagnostics`), with those of entries that did not load.
+fn anchor_all(
+    annotations: Vec<Annotation>,
+    unloaded: &Unloaded,
+    sources: &[Source],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Anchored>, HashSet<String>) {
     let reports = report_groups(sources, unloaded, diagnostics);
     let newlines: Vec<Vec<usize>> = sources
         .par_iter()
@@ -128,40 +164,31 @@ pub fn resolve(
             }
         }
     }
-    let citables = citables(&anchored, sources);
-    let citing = Citing {
-        file: &briefing.markdown,
-        briefing: true,
-        unanchored: &unanchored,
-    };
-    let resolution = citation::resolve(briefing.body.events.clone(), &citables, &citing);
-    diagnostics.extend(
-        resolution
-            .diagnostics
-            .into_iter()
-            .map(|d| without_guesses(d, unloaded)),
-    );
-    number_by_first_citation(&mut anchored, &resolution.order, &resolution.counts);
+    (anchored, unanchored)
+}
+
+/// Resolves every note's citations, and marks the annotations a note cites.
+fn resolve_notes(
+    anchored: &mut [Anchored],
+    citables: &BTreeMap<String, Citable>,
+    missing: (&HashSet<String>, &Unloaded),
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut cited_in_notes = HashSet::new();
-    for a in &mut anchored {
+    for a in anchored.iter_mut() {
         a.note = a.annotation.note.as_deref().map(|note| {
             resolve_note(
                 note,
                 &a.annotation,
-                &citables,
-                (&unanchored, unloaded),
+                citables,
+                missing,
                 &mut cited_in_notes,
                 diagnostics,
             )
         });
     }
-    for a in &mut anchored {
+    for a in anchored {
         a.cited_in_notes = cited_in_notes.contains(&a.annotation.id);
-    }
-    Resolved {
-        annotations: anchored,
-        briefing: resolution.cited,
-        series: Vec::new(),
     }
 }
 
@@ -370,19 +397,11 @@ pub fn citables(anchored: &[Anchored], sources: &[Source]) -> BTreeMap<String, C
                 value: a.annotation.value,
                 unit: a.annotation.unit,
                 stated: first.stated.clone(),
-                value_text: a.annotation.value.map(|v| value_text(v, &a.annotation)),
+                value_text: a.annotation.value.map(|v| value_text(v, a.annotation.unit)),
             };
             (a.annotation.id.clone(), citable)
         })
         .collect()
-}
-
-/// How a figure's value reads, in its unit.
-pub fn value_text(value: f64, annotation: &Annotation) -> String {
-    match annotation.unit {
-        Some(unit) => format_quantity(value, unit),
-        None => format!("{value}"),
-    }
 }
 
 /// For each source, the first source of its report: sources joined by `based_on`, directly
@@ -447,106 +466,6 @@ impl Anchored {
     }
 }
 
-/// The review before publishing: warnings for work left unfinished. An annotation nothing
-/// cites, a note without its note, a quote spliced across a paragraph break, a source no
-/// annotation points at, an outlet nobody filled in. They are meaningful once the content
-/// has no errors (an annotation that fails to anchor leaves its source unannotated), so the
-/// build asks for them only then.
-pub fn review(resolved: &Resolved, sources: &[Source]) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let mut annotated: HashSet<&str> = HashSet::new();
-    let cited_in_series: HashSet<&str> = resolved
-        .series
-        .iter()
-        .flat_map(|briefing| briefing.counts.keys().map(String::as_str))
-        .collect();
-    for a in &resolved.annotations {
-        let annotation = &a.annotation;
-        annotated.extend(annotation.targets.iter().map(|t| t.source.as_str()));
-        if a.citations == 0
-            && !a.cited_in_notes
-            && !cited_in_series.contains(annotation.id.as_str())
-        {
-            diagnostics.push(
-                Diagnostic::warning("W202", format!("nothing cites `{}`", annotation.id))
-                    .at(annotation.at.clone())
-                    .label("not cited in the briefing nor in any note")
-                    .help(format!(
-                        "cite it as `[](@{})` where the briefing uses it, or remove it",
-                        annotation.id
-                    )),
-            );
-        }
-        if annotation.kind == Kind::Note
-            && annotation
-                .note
-                .as_deref()
-                .is_none_or(|n| n.trim().is_empty())
-        {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "W203",
-                    format!("the note `{}` has no `note`", annotation.id),
-                )
-                .at(annotation.at.clone())
-                .label("a note annotation, with nothing to say")
-                .help("add `note: ...` with the comment, or make it a `quote` or `figure`"),
-            );
-        }
-        if annotation.across_paragraphs {
-            continue;
-        }
-        for (passage, target) in a.passages.iter().zip(&annotation.targets) {
-            if passage.exact.contains("\n\n") {
-                diagnostics.push(
-                    Diagnostic::warning("W204", "the quote runs across a paragraph break")
-                        .at(target.quote_at.clone())
-                        .label("these words are in two paragraphs of the source")
-                        .help("quote one paragraph, or add `across_paragraphs: true` if the splice is meant"),
-                );
-            }
-        }
-    }
-    for source in sources {
-        if !annotated.contains(source.slug.as_str()) {
-            diagnostics.push(
-                Diagnostic::warning("W205", format!("no annotation points at `{}`", source.slug))
-                    .at(Location::file_start(&source.markdown.file))
-                    .label("a source nothing annotates")
-                    .help(format!(
-                        "annotate it (`brief suggest --source {}` lists candidates), or remove it",
-                        source.slug
-                    )),
-            );
-        }
-        if source.meta.outlet == "unknown" {
-            diagnostics.push(
-                Diagnostic::warning("W206", format!("the outlet of `{}` is unknown", source.slug))
-                    .at(outlet_location(source))
-                    .label("who published it?")
-                    .help("write the publication's name, like `outlet: CNBC`; readers judge a source by it"),
-            );
-        }
-    }
-    diagnostics
-}
-
-/// The `unknown` of an `outlet: unknown` front matter line.
-fn outlet_location(source: &Source) -> Location {
-    let text = &source.markdown.text;
-    let front = &text[..source.markdown.body_offset];
-    let mut offset = 0;
-    for line in front.split_inclusive('\n') {
-        if let Some(value) = line.strip_prefix("outlet:") {
-            let start = offset + "outlet:".len() + (value.len() - value.trim_start().len());
-            let end = offset + line.trim_end().len();
-            return Location::from_range(&source.markdown.file, text, start..end.max(start));
-        }
-        offset += line.len();
-    }
-    Location::file_start(&source.markdown.file)
-}
-
 /// Two annotations with one id: the one read first (files in alphabetical order, entries in
 /// file order) is kept and cited; the error shows both places and says so.
 fn drop_duplicates(
@@ -573,17 +492,6 @@ fn drop_duplicates(
     kept
 }
 
-/// No source has this slug; the caller places the error.
-pub(crate) fn unknown_source(slug: &str, sources: &[Source]) -> Diagnostic {
-    let diagnostic = Diagnostic::error("E106", format!("there is no source `{slug}`"))
-        .label("not a file of content/sources/");
-    let slugs = sources.iter().map(|s| s.slug.as_str());
-    match closest_name(slug, slugs.clone()) {
-        Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
-        None => diagnostic.help(format!("sources: {}", slugs.collect::<Vec<_>>().join(", "))),
-    }
-}
-
 fn anchor_target(
     target: &Target,
     source: &Source,
@@ -601,74 +509,6 @@ fn anchor_target(
                 .push(not_found(&target.quote, source, near.as_ref()).at(target.quote_at.clone()));
             None
         }
-    }
-}
-
-/// A quote with several matches: each listed with what singles it out; the caller places it.
-pub(crate) fn ambiguous(source: &Source, candidates: &[Candidate]) -> Diagnostic {
-    let mut diagnostic = Diagnostic::error(
-        "E102",
-        format!(
-            "the quote occurs {} times in `{}`",
-            candidates.len(),
-            source.slug
-        ),
-    )
-    .label("matches more than one passage");
-    for (n, candidate) in candidates.iter().enumerate() {
-        let line = source_line(source, candidate.range.start);
-        let context = excerpt(&source.body.text.text, candidate.range.clone());
-        let fix = match &candidate.disambiguation {
-            Some(Context::Prefix(prefix)) => {
-                format!("to pick it, add `prefix: {}`", yaml_string(prefix))
-            }
-            Some(Context::Suffix(suffix)) => {
-                format!("to pick it, add `suffix: {}`", yaml_string(suffix))
-            }
-            None => "no short context singles it out; quote more words".to_string(),
-        };
-        diagnostic = diagnostic.note(format!(
-            "match {} at {}:{line}: {context}; {fix}",
-            n + 1,
-            source.markdown.file.display()
-        ));
-    }
-    diagnostic.help(
-        "a quote must match exactly one passage: add a `prefix` or `suffix` from the notes above",
-    )
-}
-
-/// A quote found nowhere, with the closest passage; the caller places it.
-pub(crate) fn not_found(quote: &str, source: &Source, near: Option<&NearMiss>) -> Diagnostic {
-    let diagnostic = Diagnostic::error("E101", format!("the quote is not in `{}`", source.slug))
-        .label("no passage has these exact words");
-    if let Some(curly) = quote
-        .trim_start()
-        .chars()
-        .next()
-        .filter(|c| matches!(c, '“' | '‘' | '«' | '„'))
-    {
-        return diagnostic.help(format!("the curly `{curly}` is part of the quote: YAML quotes a value with straight quotes, so write `quote: \"...\"` or leave the curly marks out"));
-    }
-    let Some(near) = near.filter(|n| n.similarity >= 0.5) else {
-        return diagnostic.help("copy the words from the source page; matching ignores only white space, quote styles and dashes");
-    };
-    let text = &source.body.text.text;
-    let passage = &text[near.range.clone()];
-    let changes = describe_changes(&diff_words(quote.trim(), passage));
-    let line = source_line(source, near.range.start);
-    let diagnostic = diagnostic.note(format!(
-        "closest passage, {:.0}% alike, at {}:{line}: {}",
-        near.similarity * 100.0,
-        source.markdown.file.display(),
-        yaml_string(passage)
-    ));
-    if changes.is_empty() {
-        diagnostic.help(
-            "the words match but their spelling or punctuation differs; copy the passage above",
-        )
-    } else {
-        diagnostic.help(format!("words that differ: {changes}"))
     }
 }
 
@@ -690,14 +530,14 @@ fn check_figure(
         ),
         Some(stated) if same_value(stated.value, value) => {}
         Some(stated) => diagnostics.push(
-            Diagnostic::error("E103", format!("the quote states {}, but `value` is {}", format_quantity(stated.value, stated.unit), value_text(value, annotation)))
+            Diagnostic::error("E103", format!("the quote states {}, but `value` is {}", format_quantity(stated.value, stated.unit), value_text(value, annotation.unit)))
                 .at(target.quote_at.clone())
                 .label("this number")
                 .note(match &annotation.value_at {
                     Some(at) => format!("`value` is set at {}:{}", at.file.display(), at.line),
                     None => "`value` is missing".to_string(),
                 })
-                .help(format!("set `value: {}` if the quote is right, or quote the passage that states {}", yaml_number(stated.value), value_text(value, annotation))),
+                .help(format!("set `value: {}` if the quote is right, or quote the passage that states {}", crate::yaml::number(stated.value), value_text(value, annotation.unit))),
         ),
         None => diagnostics.push(
             Diagnostic::error("E103", "a figure's quote must state its number")
@@ -705,60 +545,6 @@ fn check_figure(
                 .label("no number in these words")
                 .help("quote the words that state the number, like \"$500 billion\" or \"100,000 new jobs\""),
         ),
-    }
-}
-
-/// The line of the source file holding reader-text offset `offset`.
-pub fn source_line(source: &Source, offset: usize) -> usize {
-    let body_offset = source
-        .body
-        .text
-        .markdown_offset(source.markdown.body(), offset);
-    let absolute = source.markdown.body_offset + body_offset;
-    source.markdown.text[..absolute].matches('\n').count() + 1
-}
-
-/// A short excerpt around a match: a few words either side, the match in brackets.
-fn excerpt(text: &str, range: Range<usize>) -> String {
-    const AROUND: usize = 30;
-    let before: Vec<char> = text[..range.start].chars().rev().take(AROUND).collect();
-    let before: String = before.into_iter().rev().collect();
-    let after: String = text[range.end..].chars().take(AROUND).collect();
-    let squash = |s: &str| {
-        s.split(char::is_whitespace)
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let edge = |s: &str, at_start: bool| {
-        let space = if at_start {
-            s.starts_with(char::is_whitespace)
-        } else {
-            s.ends_with(char::is_whitespace)
-        };
-        if space { " " } else { "" }
-    };
-    format!(
-        "\"...{}{}[{}]{}{}...\"",
-        squash(&before),
-        edge(&before, false),
-        squash(&text[range]),
-        edge(&after, true),
-        squash(&after)
-    )
-}
-
-/// A string as YAML, double-quoted (JSON strings are valid YAML).
-pub fn yaml_string(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
-}
-
-/// A number as YAML reads it back exactly: `5e11` rather than `500000000000`.
-pub fn yaml_number(value: f64) -> String {
-    if value.abs() >= 1e6 && value.fract() == 0.0 {
-        format!("{value:e}")
-    } else {
-        format!("{value}")
     }
 }
 
@@ -774,21 +560,14 @@ fn number_by_first_citation(
         .enumerate()
         .map(|(i, id)| (id.as_str(), i))
         .collect();
-    let keys: Vec<usize> = anchored
-        .iter()
-        .map(|a| {
-            rank.get(a.annotation.id.as_str())
-                .copied()
-                .unwrap_or(usize::MAX)
-        })
-        .collect();
-    let mut indexed: Vec<(usize, usize)> =
-        keys.into_iter().enumerate().map(|(i, k)| (k, i)).collect();
-    indexed.sort();
-    let mut sorted: Vec<Anchored> = indexed.iter().map(|&(_, i)| anchored[i].clone()).collect();
-    for (index, a) in sorted.iter_mut().enumerate() {
+    // A stable sort: uncited annotations keep the order they were written in.
+    anchored.sort_by_key(|a| {
+        rank.get(a.annotation.id.as_str())
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
+    for (index, a) in anchored.iter_mut().enumerate() {
         a.number = index + 1;
         a.citations = counts.get(&a.annotation.id).copied().unwrap_or(0);
     }
-    anchored.clone_from_slice(&sorted);
 }

@@ -7,3 +7,4 @@ pub mod citations;
 pub mod passages;
 pub mod scripts;
 pub mod theme;
+pub mod wordings;

@@ -18,9 +18,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::annotations::{note_html, wordings};
+use super::annotations::note_html;
 use super::theme::Theme;
-use crate::annotate::resolve::{Anchored, Resolved, value_text};
+use super::wordings::wordings;
+use crate::annotate::figure::value_text;
+use crate::annotate::resolve::{Anchored, Resolved};
 use crate::content::{Briefing, Source};
 use crate::diagnostics::Diagnostic;
 
@@ -47,7 +49,7 @@ pub fn cards_json<'a>(
                 "kind": annotation.kind.as_str(),
                 "number": anchored.number,
                 "speaker": annotation.speaker,
-                "value": annotation.value.map(|v| value_text(v, annotation)),
+                "value": annotation.value.map(|v| value_text(v, annotation.unit)),
                 "note_html": note_html(anchored, root, theme)?,
                 "wordings": wordings,
             }),
@@ -108,41 +110,11 @@ pub fn search_files(
             (json, entry_words(entry))
         })
         .collect();
-    let mut files = Vec::new();
-    // Chunks of consecutive entries; the manifest keeps the first entry of each. A chunk closes
-    // before the entry that would take it past `CHUNK_BYTES` (as written, JSON escapes
-    // included), so only an entry larger than that on its own makes a larger chunk.
-    let mut starts: Vec<usize> = Vec::new();
-    let mut chunk = String::new();
-    for (index, (json, _)) in written.iter().enumerate() {
-        if !chunk.is_empty() && chunk.len() + json.len() + 1 > CHUNK_BYTES {
-            files.push(chunk_file(starts.len() - 1, &chunk));
-            chunk.clear();
-        }
-        if chunk.is_empty() {
-            starts.push(index);
-        }
-        chunk.push(if chunk.is_empty() { '[' } else { ',' });
-        chunk.push_str(json);
-    }
-    if !chunk.is_empty() {
-        files.push(chunk_file(starts.len() - 1, &chunk));
-    }
-    // Postings: each word, the entries holding it, as `2 * entry + 1` when it is in the title;
-    // ascending (entries are visited in order) and delta-encoded, which keeps the numbers short.
-    let mut postings: HashMap<Cow<'_, str>, Vec<usize>> = HashMap::new();
-    for (index, (_, words)) in written.into_iter().enumerate() {
-        for (word, in_title) in words {
-            let code = 2 * index + usize::from(in_title);
-            match postings.get_mut(word.as_ref()) {
-                Some(codes) => codes.push(code),
-                None => {
-                    postings.insert(word, vec![code]);
-                }
-            }
-        }
-    }
-    let mut words: Vec<(Cow<'_, str>, Vec<usize>)> = postings.into_iter().collect();
+    let (mut files, starts) = chunks(written.iter().map(|(json, _)| json.as_str()));
+    let mut words: Vec<(Cow<'_, str>, Vec<usize>)> =
+        postings(written.into_iter().map(|(_, words)| words))
+            .into_iter()
+            .collect();
     words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Sorted words sharing their first two characters are neighbours: a shard is a run.
     let shards: Vec<&[(Cow<'_, str>, Vec<usize>)]> = words
@@ -159,28 +131,80 @@ pub fn search_files(
             &json!({ "shards": names, "chunks": starts }).to_string(),
         ),
     ));
-    files.par_extend(shards.par_iter().zip(&names).map(|(run, name)| {
-        let mut json = String::from("{");
-        for (word, codes) in run.iter() {
-            if json.len() > 1 {
+    files.par_extend(
+        shards
+            .par_iter()
+            .zip(&names)
+            .map(|(run, name)| (format!("search/{name}.js"), store(name, &shard_json(run)))),
+    );
+    files
+}
+
+/// The chunk files of the entries (their JSON texts, in order) and the first entry of each.
+/// A chunk closes before the entry that would take it past [`CHUNK_BYTES`] (as written, JSON
+/// escapes included), so only an entry larger than that on its own makes a larger chunk.
+fn chunks<'e>(entries: impl Iterator<Item = &'e str>) -> (Vec<(String, String)>, Vec<usize>) {
+    let mut files = Vec::new();
+    let mut starts: Vec<usize> = Vec::new();
+    let mut chunk = String::new();
+    for (index, json) in entries.enumerate() {
+        if !chunk.is_empty() && chunk.len() + json.len() + 1 > CHUNK_BYTES {
+            files.push(chunk_file(starts.len() - 1, &chunk));
+            chunk.clear();
+        }
+        if chunk.is_empty() {
+            starts.push(index);
+        }
+        chunk.push(if chunk.is_empty() { '[' } else { ',' });
+        chunk.push_str(json);
+    }
+    if !chunk.is_empty() {
+        files.push(chunk_file(starts.len() - 1, &chunk));
+    }
+    (files, starts)
+}
+
+/// Postings: each word, the entries holding it, as `2 * entry + 1` when it is in the title;
+/// ascending, as entries are visited in order.
+fn postings<'e>(
+    entries: impl Iterator<Item = EntryWords<'e>>,
+) -> HashMap<Cow<'e, str>, Vec<usize>> {
+    let mut postings: HashMap<Cow<'_, str>, Vec<usize>> = HashMap::new();
+    for (index, words) in entries.enumerate() {
+        for (word, in_title) in words {
+            let code = 2 * index + usize::from(in_title);
+            match postings.get_mut(word.as_ref()) {
+                Some(codes) => codes.push(code),
+                None => {
+                    postings.insert(word, vec![code]);
+                }
+            }
+        }
+    }
+    postings
+}
+
+/// One shard's JSON: each word with its postings delta-encoded, which keeps the numbers short.
+fn shard_json(run: &[(Cow<'_, str>, Vec<usize>)]) -> String {
+    let mut json = String::from("{");
+    for (word, codes) in run {
+        if json.len() > 1 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(word).expect("a word serialises"));
+        json.push_str(":[");
+        let mut previous = 0;
+        for (k, &code) in codes.iter().enumerate() {
+            if k > 0 {
                 json.push(',');
             }
-            json.push_str(&serde_json::to_string(word).expect("a word serialises"));
-            json.push_str(":[");
-            let mut previous = 0;
-            for (k, &code) in codes.iter().enumerate() {
-                if k > 0 {
-                    json.push(',');
-                }
-                let _ = write!(json, "{}", code - previous);
-                previous = code;
-            }
-            json.push(']');
+            let _ = write!(json, "{}", code - previous);
+            previous = code;
         }
-        json.push('}');
-        (format!("search/{name}.js"), store(name, &json))
-    }));
-    files
+        json.push(']');
+    }
+    json.push('}');
+    json
 }
 
 /// Chunk `k` of the entries, from their JSON texts joined after an opening `[`.

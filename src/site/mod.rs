@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::annotate::model::{self, Annotation, Unloaded};
 use crate::annotate::resolve::{self, Resolved};
+use crate::annotate::review;
 use crate::config::SiteConfig;
 use crate::content::{self, Briefing, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity, plural};
@@ -19,6 +20,7 @@ use crate::series::{self, SeriesBriefing};
 use crate::walk;
 
 mod pages;
+mod shared;
 
 use pages::check_render;
 pub use pages::render;
@@ -261,7 +263,7 @@ pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
     diagnostics.extend(found);
     resolved.series = series::resolve(site, &resolved, diagnostics);
     if !diagnostics.fails(false) {
-        diagnostics.extend(resolve::review(&resolved, &site.sources));
+        diagnostics.extend(review::review(&resolved, &site.sources));
     }
     resolved
 }

@@ -2,18 +2,17 @@
 //! immutable model. Each page kind is a function that adds what its template needs to a copy
 //! of the shared base context and returns a [`Draft`]; [`Page::render`] turns drafts into files.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use super::Site;
-use crate::annotate::citation::Cited;
-use crate::annotate::resolve::{Anchored, Resolved};
-use crate::content::{self, Briefing, Source};
+use super::shared::{Shared, SourceContext};
+use crate::annotate::resolve::Resolved;
+use crate::content::{self, Briefing};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feed;
 use crate::output::SiteFiles;
@@ -21,27 +20,6 @@ use crate::render::theme::Theme;
 use crate::render::{annotations, chart, scripts};
 use crate::series::{self, SeriesBriefing};
 use crate::timeline;
-
-/// What every template receives about the site.
-#[derive(Debug, Serialize)]
-struct SiteContext<'a> {
-    title: &'a str,
-    language: &'a str,
-    base_url: Option<&'a str>,
-    /// How many source articles the archive holds.
-    source_count: usize,
-}
-
-/// What templates receive about one source article.
-#[derive(Debug, Serialize)]
-struct SourceContext<'a> {
-    slug: &'a str,
-    href: String,
-    #[serde(flatten)]
-    meta: &'a content::SourceMeta,
-    /// The briefings that cite it: the home briefing, then the series.
-    cited_by: Vec<series::SeriesEntry<'a>>,
-}
 
 /// What templates receive about the page being rendered.
 #[derive(Debug, Serialize)]
@@ -54,30 +32,6 @@ struct PageContext<'a> {
     canonical: Option<String>,
 }
 
-/// How many cited sources the header lists before its link to all sources.
-const HEADER_SOURCES: usize = 8;
-
-/// What every page shares, computed once: each page's context starts from a copy of
-/// `base`, which holds nothing that grows with the archive.
-struct Shared<'a> {
-    site: &'a Site,
-    resolved: &'a Resolved,
-    theme: Theme,
-    base: Context,
-    sources: Vec<SourceContext<'a>>,
-    /// The sources the briefing cites, by index, in slug order.
-    cited: Vec<usize>,
-    /// Each source's passages, so a source page reads only its own.
-    passages: Vec<Vec<annotations::SourcePassage<'a>>>,
-    /// The briefing's body: on index.html and on print.html, rendered once.
-    briefing_html: String,
-    /// Each series briefing's body and the sources it cites: on its page and its print page.
-    series: Vec<(String, Vec<usize>)>,
-    by_id: HashMap<&'a str, &'a Anchored>,
-    /// Which briefings cite each annotation.
-    cited_in: series::CitedIn<'a>,
-}
-
 /// Renders every page and collects the assets: the site as files, or `None` on errors.
 pub fn render(
     root: &Path,
@@ -85,74 +39,7 @@ pub fn render(
     resolved: &Resolved,
     diagnostics: &mut Diagnostics,
 ) -> Option<SiteFiles> {
-    let theme = Theme::load(root, &site.config.theme)
-        .map_err(|problems| diagnostics.extend(problems))
-        .ok()?;
-    let title = site
-        .config
-        .title
-        .as_deref()
-        .unwrap_or(&site.briefing.meta.title);
-    let passages = annotations::passages_by_source(resolved, site.sources.len());
-    // The briefing's body appears on index.html and on print.html: rendered once.
-    let briefing_html =
-        annotations::briefing_html(&resolved.briefing, resolved, &site.sources, "", &theme)
-            .map_err(|problem| diagnostics.push(problem))
-            .ok()?;
-    let cited = cited_sources(&site.sources, &resolved.briefing, "", &passages, |a| {
-        a.citations > 0
-    });
-    let series_pages = site
-        .series
-        .par_iter()
-        .zip(&resolved.series)
-        .map(|(_, cited)| {
-            let html =
-                annotations::briefing_html(&cited.body, resolved, &site.sources, "../", &theme)?;
-            let sources = cited_sources(&site.sources, &cited.body, "../", &passages, |a| {
-                cited.counts.contains_key(&a.annotation.id)
-            });
-            Ok((html, sources))
-        })
-        .collect::<Result<Vec<_>, Diagnostic>>()
-        .map_err(|problem| diagnostics.push(problem))
-        .ok()?;
-    let cited_in = series::CitedIn::new(site, resolved);
-    let sources: Vec<SourceContext<'_>> = site
-        .sources
-        .iter()
-        .zip(&passages)
-        .map(|(source, passages)| SourceContext {
-            slug: &source.slug,
-            href: format!("sources/{}.html", source.slug),
-            meta: &source.meta,
-            cited_by: cited_in
-                .briefings(passages.iter().map(|p| p.anchored.annotation.id.as_str())),
-        })
-        .collect();
-    let header: Vec<&SourceContext<'_>> = cited
-        .iter()
-        .take(HEADER_SOURCES)
-        .map(|&index| &sources[index])
-        .collect();
-    let base = base_context(site, title, &header);
-    let shared = Shared {
-        site,
-        resolved,
-        briefing_html,
-        series: series_pages,
-        by_id: resolved
-            .annotations
-            .iter()
-            .map(|a| (a.annotation.id.as_str(), a))
-            .collect(),
-        theme,
-        cited_in,
-        base,
-        sources,
-        cited,
-        passages,
-    };
+    let shared = Shared::new(root, site, resolved, diagnostics)?;
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = Page::all(site)
         .par_iter()
         .map(|page| page.render(&shared))
@@ -178,7 +65,7 @@ pub fn render(
         crate::annotate::jsonld::export(
             resolved,
             &site.sources,
-            title,
+            shared.title,
             site.config.base_url.as_deref(),
         )
         .into_bytes(),
@@ -237,7 +124,7 @@ fn sitemap(base: &str, files: &SiteFiles) -> String {
 
 /// The print page of the home briefing, or of a series briefing (`briefings/<slug>.print.html`:
 /// a slug has no dot, so no briefing's page can take that name).
-fn print_path(entry: Option<&SeriesBriefing>) -> String {
+pub(super) fn print_path(entry: Option<&SeriesBriefing>) -> String {
     entry.map_or_else(
         || "print.html".to_string(),
         |entry| format!("briefings/{}.print.html", entry.slug),
@@ -251,59 +138,6 @@ struct PrintSource<'a> {
     #[serde(flatten)]
     meta: &'a content::SourceMeta,
     html: String,
-}
-
-/// The sources a briefing shows, by index: those with a passage of an annotation it cites
-/// (`cites`), and those its Markdown links to (`sources/<slug>.html`, from its page `root`
-/// away from the site root).
-fn cited_sources(
-    sources: &[Source],
-    body: &Cited,
-    root: &str,
-    passages: &[Vec<annotations::SourcePassage<'_>>],
-    cites: impl Fn(&Anchored) -> bool,
-) -> Vec<usize> {
-    let prefix = format!("{root}sources/");
-    let linked: HashSet<&str> = body
-        .events
-        .iter()
-        .filter_map(|event| match event {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                let path = dest_url.strip_prefix(prefix.as_str())?;
-                path.split_once(".html").map(|(slug, _)| slug)
-            }
-            _ => None,
-        })
-        .collect();
-    (0..sources.len())
-        .filter(|&index| {
-            linked.contains(sources[index].slug.as_str())
-                || passages[index].iter().any(|p| cites(p.anchored))
-        })
-        .collect()
-}
-
-fn base_context(site: &Site, title: &str, header: &[&SourceContext<'_>]) -> Context {
-    let mut context = Context::new();
-    context.insert(
-        "site",
-        &SiteContext {
-            title,
-            language: &site.config.language,
-            base_url: site.config.base_url.as_deref(),
-            source_count: site.sources.len(),
-        },
-    );
-    context.insert("header_sources", header);
-    context.insert("series", &series::entries(site));
-    context.insert("feed", &feed::published(site));
-    context.insert("briefing", &site.briefing.meta);
-    context.insert("print_href", &print_path(None));
-    context.insert(
-        "build",
-        &serde_json::json!({ "generator": concat!("brief ", env!("CARGO_PKG_VERSION")) }),
-    );
-    context
 }
 
 /// One page of the output.

@@ -20,6 +20,15 @@ pub fn format_quantity(value: f64, unit: Unit) -> String {
     }
 }
 
+/// How a figure's value reads: in its unit when the annotation gives one (`$500 billion`,
+/// `100,000 jobs`), else as the number.
+pub fn value_text(value: f64, unit: Option<Unit>) -> String {
+    match unit {
+        Some(unit) => format_quantity(value, unit),
+        None => format!("{value}"),
+    }
+}
+
 /// Rounds away binary noise (0.1 + 0.2) so values print as a reader wrote them.
 pub(super) fn tidy(value: f64) -> f64 {
     if value.abs() < 1e9 {

@@ -155,7 +155,7 @@ pub fn same_value(a: f64, b: f64) -> bool {
     a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
 }
 
-pub use format::format_quantity;
+pub use format::{format_quantity, value_text};
 pub use read::find_figures;
 
 mod format;

@@ -1,0 +1,131 @@
+//! The problems of placing an annotation in its sources: no such source (E106), a quote with
+//! several matches (E102), a quote found nowhere (E101). Built here without a place, for the
+//! resolve stage, `brief new annotation` and `brief suggest`, which each know where the
+//! editor wrote the slug or the quote.
+
+use std::ops::Range;
+
+use super::anchor::{Candidate, Context, NearMiss};
+use super::diff::{describe_changes, diff_words};
+use crate::content::Source;
+use crate::diagnostics::{Diagnostic, closest_name};
+use crate::yaml;
+
+/// No source has this slug; the caller places the error.
+pub fn unknown_source(slug: &str, sources: &[Source]) -> Diagnostic {
+    let diagnostic = Diagnostic::error("E106", format!("there is no source `{slug}`"))
+        .label("not a file of content/sources/");
+    let slugs = sources.iter().map(|s| s.slug.as_str());
+    match closest_name(slug, slugs.clone()) {
+        Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
+        None => diagnostic.help(format!("sources: {}", slugs.collect::<Vec<_>>().join(", "))),
+    }
+}
+
+/// A quote with several matches: each listed with what singles it out; the caller places it.
+pub fn ambiguous(source: &Source, candidates: &[Candidate]) -> Diagnostic {
+    let mut diagnostic = Diagnostic::error(
+        "E102",
+        format!(
+            "the quote occurs {} times in `{}`",
+            candidates.len(),
+            source.slug
+        ),
+    )
+    .label("matches more than one passage");
+    for (n, candidate) in candidates.iter().enumerate() {
+        let line = source_line(source, candidate.range.start);
+        let context = excerpt(&source.body.text.text, candidate.range.clone());
+        let fix = match &candidate.disambiguation {
+            Some(Context::Prefix(prefix)) => {
+                format!("to pick it, add `prefix: {}`", yaml::quoted(prefix))
+            }
+            Some(Context::Suffix(suffix)) => {
+                format!("to pick it, add `suffix: {}`", yaml::quoted(suffix))
+            }
+            None => "no short context singles it out; quote more words".to_string(),
+        };
+        diagnostic = diagnostic.note(format!(
+            "match {} at {}:{line}: {context}; {fix}",
+            n + 1,
+            source.markdown.file.display()
+        ));
+    }
+    diagnostic.help(
+        "a quote must match exactly one passage: add a `prefix` or `suffix` from the notes above",
+    )
+}
+
+/// A quote found nowhere, with the closest passage; the caller places it.
+pub fn not_found(quote: &str, source: &Source, near: Option<&NearMiss>) -> Diagnostic {
+    let diagnostic = Diagnostic::error("E101", format!("the quote is not in `{}`", source.slug))
+        .label("no passage has these exact words");
+    if let Some(curly) = quote
+        .trim_start()
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '“' | '‘' | '«' | '„'))
+    {
+        return diagnostic.help(format!("the curly `{curly}` is part of the quote: YAML quotes a value with straight quotes, so write `quote: \"...\"` or leave the curly marks out"));
+    }
+    let Some(near) = near.filter(|n| n.similarity >= 0.5) else {
+        return diagnostic.help("copy the words from the source page; matching ignores only white space, quote styles and dashes");
+    };
+    let text = &source.body.text.text;
+    let passage = &text[near.range.clone()];
+    let changes = describe_changes(&diff_words(quote.trim(), passage));
+    let line = source_line(source, near.range.start);
+    let diagnostic = diagnostic.note(format!(
+        "closest passage, {:.0}% alike, at {}:{line}: {}",
+        near.similarity * 100.0,
+        source.markdown.file.display(),
+        yaml::quoted(passage)
+    ));
+    if changes.is_empty() {
+        diagnostic.help(
+            "the words match but their spelling or punctuation differs; copy the passage above",
+        )
+    } else {
+        diagnostic.help(format!("words that differ: {changes}"))
+    }
+}
+
+/// The line of the source file holding reader-text offset `offset`.
+pub fn source_line(source: &Source, offset: usize) -> usize {
+    let body_offset = source
+        .body
+        .text
+        .markdown_offset(source.markdown.body(), offset);
+    let absolute = source.markdown.body_offset + body_offset;
+    source.markdown.text[..absolute].matches('\n').count() + 1
+}
+
+/// A short excerpt around a match: a few words either side, the match in brackets.
+fn excerpt(text: &str, range: Range<usize>) -> String {
+    const AROUND: usize = 30;
+    let before: Vec<char> = text[..range.start].chars().rev().take(AROUND).collect();
+    let before: String = before.into_iter().rev().collect();
+    let after: String = text[range.end..].chars().take(AROUND).collect();
+    let squash = |s: &str| {
+        s.split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let edge = |s: &str, at_start: bool| {
+        let space = if at_start {
+            s.starts_with(char::is_whitespace)
+        } else {
+            s.ends_with(char::is_whitespace)
+        };
+        if space { " " } else { "" }
+    };
+    format!(
+        "\"...{}{}[{}]{}{}...\"",
+        squash(&before),
+        edge(&before, false),
+        squash(&text[range]),
+        edge(&after, true),
+        squash(&after)
+    )
+}
