@@ -1,8 +1,7 @@
 //! Snapshots of the diagnostics' exact text, one file per mistake an editor can make, in
-//! `tests/cli/snapshots/`. A change in wording, location or hint shows as a diff here;
-//! `BRIEF_BLESS=1 cargo test --test cli snapshots` rewrites the files after a deliberate change.
-
-use std::path::Path;
+//! `tests/cli/snapshots/`, compared by insta. A change in wording, location or hint shows as a
+//! diff here; `INSTA_UPDATE=always cargo test --test cli` rewrites the files after a deliberate
+//! change (or `cargo insta review`, to accept them one by one).
 
 use crate::util::Site;
 
@@ -163,20 +162,13 @@ const SOURCE_CASES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Compares `diagnostics` with the snapshot `name`, or rewrites it under `BRIEF_BLESS`.
-pub fn compare_snapshot(name: &str, diagnostics: &str, mismatches: &mut Vec<String>) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/snapshots");
-    let path = dir.join(format!("{name}.txt"));
-    if std::env::var_os("BRIEF_BLESS").is_some() {
-        std::fs::create_dir_all(&dir).expect("snapshots folder");
-        std::fs::write(&path, diagnostics).expect("write snapshot");
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    if expected != diagnostics {
-        mismatches.push(format!(
-            "--- {name}: expected\n{expected}--- got\n{diagnostics}"
-        ));
-    }
+/// Asserts that `diagnostics` is the text of the snapshot `name` (`tests/cli/snapshots/NAME.snap`).
+pub fn assert_snapshot(name: &str, diagnostics: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, diagnostics));
 }
 
 /// A failing `check --deny-warnings`'s diagnostics, without the summary line.
@@ -194,7 +186,6 @@ fn failing_check(name: &str, site: &Site) -> String {
 
 #[test]
 fn every_annotation_diagnostic_matches_its_snapshot() {
-    let mut mismatches = Vec::new();
     for (name, annotations, briefing) in CASES {
         let site = Site::empty()
             .file(
@@ -203,19 +194,14 @@ fn every_annotation_diagnostic_matches_its_snapshot() {
             )
             .file("content/sources/a.md", SOURCE)
             .file("content/annotations/a.yaml", annotations);
-        compare_snapshot(name, &failing_check(name, &site), &mut mismatches);
+        assert_snapshot(name, &failing_check(name, &site));
     }
     for (name, source) in SOURCE_CASES {
         let site = Site::empty()
             .file("content/index.md", "---\ntitle: B\n---\n\nBody.\n")
             .file("content/sources/a.md", source);
-        compare_snapshot(name, &failing_check(name, &site), &mut mismatches);
+        assert_snapshot(name, &failing_check(name, &site));
     }
-    assert!(
-        mismatches.is_empty(),
-        "run with BRIEF_BLESS=1 after a deliberate change\n{}",
-        mismatches.join("\n")
-    );
 }
 
 /// Regression: 2 MB of empty table cells took more than 1 GB; too many elements is E030.
@@ -228,14 +214,11 @@ fn markdown_with_too_many_elements_matches_its_snapshot() {
             format!("---\ntitle: B\n---\n\n| a |\n|---|\n{cells}"),
         )
         .file("content/sources/a.md", SOURCE);
-    let mismatch = mismatch("E030-too-many-elements", &site);
-    assert!(mismatch.is_none(), "{}", mismatch.unwrap_or_default());
+    assert_check_snapshot("E030-too-many-elements", &site);
 }
 
-/// Runs `check --deny-warnings` on `site`, which must fail, and compares its diagnostics with
-/// the snapshot `name` (rewriting it under `BRIEF_BLESS`): the difference, if any.
-pub fn mismatch(name: &str, site: &Site) -> Option<String> {
-    let mut mismatches = Vec::new();
-    compare_snapshot(name, &failing_check(name, site), &mut mismatches);
-    mismatches.pop()
+/// Runs `check --deny-warnings` on `site`, which must fail, and asserts that its diagnostics
+/// are the snapshot `name`.
+pub fn assert_check_snapshot(name: &str, site: &Site) {
+    assert_snapshot(name, &failing_check(name, site));
 }
