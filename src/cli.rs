@@ -1,5 +1,5 @@
-//! The command line: clap parses it, each subcommand calls the library, and diagnostics are
-//! rendered here, once, at the edge. Exit status: 0 success, 1 the content has errors, 2 a
+//! The command line: clap parses it (the grammar is in `cli/args.rs`), each subcommand calls
+//! the library, and diagnostics are rendered here, once, at the edge. Exit status: 0 success, 1 the content has errors, 2 a
 //! usage error (clap's own).
 
 use std::io::{self, IsTerminal};
@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 
 use crate::console;
 use crate::diagnostics::Diagnostics;
@@ -16,162 +16,9 @@ use crate::scaffold::{self, NewAnnotation};
 use crate::site::{self, BuildOptions};
 use crate::{list, suggest};
 
-/// A static site generator for annotated briefings.
-#[derive(Debug, Parser)]
-#[command(name = "brief", version, about)]
-pub struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+mod args;
 
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Build the site into the output folder.
-    Build {
-        #[command(flatten)]
-        site: SiteArgs,
-        /// Where to write the site [default: ROOT/public].
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// The theme, a folder under themes/ (overrides site.yaml).
-        #[arg(long)]
-        theme: Option<String>,
-        /// The site's public address, for sitemap and canonical links only.
-        #[arg(long)]
-        base_url: Option<String>,
-    },
-    /// Check everything a build checks, writing nothing.
-    Check {
-        #[command(flatten)]
-        site: SiteArgs,
-        /// How to report problems: for people, or JSON for editors' tools.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-    },
-    /// Scaffold content: `brief new annotation --source SLUG --quote TEXT`.
-    New {
-        #[command(subcommand)]
-        what: New,
-    },
-    /// List the figures and quotations of the sources that no annotation covers, as YAML.
-    Suggest {
-        /// Only this source.
-        #[arg(long)]
-        source: Option<String>,
-        /// The site's folder.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
-    /// List every annotation: id, kind, sources, times cited, value.
-    List {
-        /// A table for people, or JSON for tools.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// The site's folder.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
-    /// Start a new briefing site: content with a worked example, a .gitignore and a Pages workflow.
-    Init {
-        /// The folder to create or fill.
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-        /// Leave out the example source, annotation and citation.
-        #[arg(long)]
-        bare: bool,
-        /// Write into a folder that is not empty (overwrites only the files init writes).
-        #[arg(long)]
-        force: bool,
-    },
-    /// Print the JSON Schema of annotation files (and front matter, under $defs).
-    Schema,
-    /// Explain an error code (E101, W201...) and how to fix it.
-    Explain {
-        /// The code, as printed in brackets: `error[E101]`.
-        code: String,
-    },
-    /// Build, serve on loopback, and rebuild and reload open pages on every change.
-    #[cfg(feature = "serve")]
-    Serve {
-        #[command(flatten)]
-        site: SiteArgs,
-        /// The port to listen on (0: any free port, printed on start).
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// The address to listen on; anything but loopback exposes the preview to the network.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Poll for changes, for file systems that send no change events.
-        #[arg(long)]
-        poll: bool,
-        /// Stop after this many seconds (for tests and scripts).
-        #[arg(long, hide = true, value_name = "SECS")]
-        exit_after: Option<u64>,
-    },
-    /// Import articles as sources in content/sources/: seed texts, plain text or Markdown,
-    /// or a saved article page (.html).
-    Import {
-        /// The files to import.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// The site's folder.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Overwrite existing source files.
-        #[arg(long)]
-        force: bool,
-        #[command(flatten)]
-        overrides: crate::import::Overrides,
-    },
-}
-
-/// What `brief new` makes.
-#[derive(Debug, Subcommand)]
-enum New {
-    /// Anchor a quote now and append the annotation to content/annotations/<source>.yaml.
-    Annotation(NewAnnotation),
-}
-
-/// How `check` reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Human,
-    Json,
-}
-
-#[derive(Debug, clap::Args)]
-struct SiteArgs {
-    /// The site's folder, holding content/.
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
-    /// Treat warnings as errors.
-    #[arg(long)]
-    deny_warnings: bool,
-    /// Print only errors.
-    #[arg(long, short, conflicts_with = "verbose")]
-    quiet: bool,
-    /// Print what each run did, file by file.
-    #[arg(long, short)]
-    verbose: bool,
-}
-
-/// How much a run prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verbosity {
-    Quiet,
-    Normal,
-    Verbose,
-}
-
-impl SiteArgs {
-    fn verbosity(&self) -> Verbosity {
-        match (self.quiet, self.verbose) {
-            (true, _) => Verbosity::Quiet,
-            (_, true) => Verbosity::Verbose,
-            _ => Verbosity::Normal,
-        }
-    }
-}
+use args::{Cli, Command, Format, New, Verbosity};
 
 /// Runs the command line; the process's exit status.
 pub fn main() -> ExitCode {
@@ -207,7 +54,7 @@ pub fn main() -> ExitCode {
         }
         Command::New {
             what: New::Annotation(request),
-        } => run_new_annotation(&request),
+        } => run_new_annotation(&request.into()),
         Command::Suggest { source, root } => match suggest::suggest(&root, source.as_deref()) {
             Ok(yaml) => print_out(&yaml, ExitCode::SUCCESS),
             Err(problems) => report(&problems),
@@ -238,7 +85,7 @@ pub fn main() -> ExitCode {
             root,
             force,
             overrides,
-        } => run_import(&root, &files, force, &overrides),
+        } => run_import(&root, &files, force, &overrides.into()),
     }
 }
 

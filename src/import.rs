@@ -39,28 +39,21 @@ pub struct Article {
 }
 
 /// What the editor tells `brief import`, over what the file says.
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, Default)]
 pub struct Overrides {
     /// The source's slug, its file name [default: from the headline, or the file name].
-    #[arg(long)]
     pub slug: Option<String>,
     /// The title [default: the headline].
-    #[arg(long)]
     pub title: Option<String>,
     /// The publication [default: from the page, else `unknown`].
-    #[arg(long)]
     pub outlet: Option<String>,
     /// The original article's address.
-    #[arg(long)]
     pub url: Option<String>,
     /// The publication date, YYYY-MM-DD [default: from the file, else `unknown`].
-    #[arg(long)]
     pub date: Option<String>,
     /// The text's language (BCP 47) [default: from the page, else en].
-    #[arg(long)]
     pub language: Option<String>,
     /// The language it was translated from.
-    #[arg(long)]
     pub translated_from: Option<String>,
 }
 

@@ -18,62 +18,37 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity, closest_name};
 use crate::schema;
 use crate::site::{self, BuildOptions, Site};
 
-/// What `brief new annotation` is asked; its fields are the command's flags.
-#[derive(Debug, Clone, Default, clap::Args)]
+/// What `brief new annotation` is asked (the command's flags, `cli::args::NewAnnotationArgs`).
+#[derive(Debug, Clone, Default)]
 pub struct NewAnnotation {
     /// The source's slug (its file name in content/sources/ without .md).
-    #[arg(long)]
     pub source: String,
     /// The exact words of the passage.
-    #[arg(long)]
     pub quote: String,
     /// figure, quote or note [default: figure when the words state a number, else quote].
-    #[arg(long, value_enum)]
     pub kind: Option<Kind>,
     /// The id [default: made from the words].
-    #[arg(long)]
     pub id: Option<String>,
     /// Add the words as one more target of this existing annotation, in its own file.
-    #[arg(long, value_name = "ID", conflicts_with_all = ["id", "kind", "file", "speaker", "label", "note", "value", "unit", "separate"])]
     pub add_to: Option<String>,
     /// Quotes: who said it.
-    #[arg(long)]
     pub speaker: Option<String>,
     /// Figures: a short label for tables and the chart.
-    #[arg(long)]
     pub label: Option<String>,
     /// The editor's note (Markdown).
-    #[arg(long)]
     pub note: Option<String>,
     /// Figures: the number the words state [default: read from the words].
-    #[arg(long, allow_negative_numbers = true, value_parser = finite_number)]
     pub value: Option<f64>,
     /// Figures: what the number counts (USD, jobs, percent...) [default: read from the words].
-    #[arg(long)]
     pub unit: Option<String>,
     /// Annotate the words on their own even when they repeat a known claim of another source.
-    #[arg(long)]
     pub separate: bool,
     /// The annotation file, under content/annotations/ [default: content/annotations/<source>.yaml].
-    #[arg(long)]
     pub file: Option<PathBuf>,
     /// Which match to take when the words occur more than once (from 1).
-    #[arg(long)]
     pub occurrence: Option<usize>,
     /// The site's folder.
-    #[arg(long, default_value = ".")]
     pub root: PathBuf,
-}
-
-/// `--value`: a number annotation files accept (not `NaN` or `inf`, which Rust would read).
-fn finite_number(text: &str) -> Result<f64, String> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|value| value.is_finite())
-        .ok_or_else(|| {
-            format!("`{text}` is not a finite number; write the figure's value, like 500e9 or 2.5")
-        })
 }
 
 /// What `new` wrote.

@@ -16,9 +16,7 @@ use crate::diagnostics::{Diagnostic, Location, closest_name};
 use crate::yaml;
 
 /// What an annotation anchors.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A number the source states; `value` and `unit` say which.

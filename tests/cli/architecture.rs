@@ -119,3 +119,28 @@ fn crate_paths_are_read_in_both_spellings() {
     let found: Vec<String> = crate_modules(text).into_iter().collect();
     assert_eq!(found, ["a", "c", "f", "g"]);
 }
+
+/// The command line's grammar stays in `cli`: the library's types (`Kind`, the requests of
+/// `new` and `import`) know nothing of clap, so other front ends (the editor's tools, `serve`)
+/// can use them.
+#[test]
+fn clap_is_only_in_the_command_line() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut wrong: Vec<String> = files
+        .iter()
+        .filter(|file| {
+            let relative = file.strip_prefix(&src).expect("under src/");
+            !(relative.starts_with("cli") || relative.starts_with("cli.rs"))
+        })
+        .filter(|file| {
+            std::fs::read_to_string(file)
+                .expect("a source file")
+                .contains("clap::")
+        })
+        .map(|file| file.display().to_string())
+        .collect();
+    wrong.sort();
+    assert!(wrong.is_empty(), "clap outside src/cli*: {wrong:?}");
+}
