@@ -1,6 +1,9 @@
 //! `brief new annotation`: reads the site like a build does and appends an annotation that
 //! anchors by construction to an annotation file, keeping what is there (comments included),
 //! and checks the whole site with it before writing. `suggest` and `list` share its loading.
+//!
+//! The text edits of an annotation file are in `scaffold/edit.rs`; the safe write (the site's
+//! lock, the re-check, the atomic rename) in `scaffold/write.rs`.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -14,9 +17,14 @@ use crate::annotate::problems::{self, source_line};
 use crate::annotate::propose::{Proposal, Repeat, propose, repeats};
 use crate::annotate::resolve;
 use crate::content::{Source, is_slug};
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity, closest_name};
-use crate::schema;
+use crate::diagnostics::{Diagnostic, Diagnostics, closest_name};
 use crate::site::{self, BuildOptions, Site};
+
+mod edit;
+mod write;
+
+use edit::{as_list, is_only_comments, modeline, with_target};
+use write::{ensure_schema, lock_site, recheck, write_atomically};
 
 /// What `brief new annotation` is asked (the command's flags, `cli::args::NewAnnotationArgs`).
 #[derive(Debug, Clone, Default)]
@@ -101,24 +109,6 @@ pub fn new_annotation(request: &NewAnnotation) -> Result<Written, Diagnostics> {
         .clone()
         .unwrap_or_else(|| Path::new("content/annotations").join(format!("{}.yaml", source.slug)));
     append(&request.root, &site, &file, &proposal).map_err(fail)
-}
-
-/// The lock file that serialises `brief new` runs on one site.
-const LOCK_FILE: &str = ".brief-new.lock";
-
-/// Waits for, then holds, the site's lock until the returned file is dropped.
-fn lock_site(root: &Path) -> Result<std::fs::File, Diagnostic> {
-    let io = |error: std::io::Error| {
-        Diagnostic::error("E009", format!("cannot lock `{LOCK_FILE}`: {error}"))
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(root.join(LOCK_FILE))
-        .map_err(io)?;
-    file.lock().map_err(io)?;
-    Ok(file)
 }
 
 /// The request's `--speaker`, `--label`, `--note`, `--value` and `--unit` on the proposal.
@@ -258,112 +248,6 @@ fn add_target(
     })
 }
 
-/// The indentation of a line, in spaces.
-fn indent(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
-
-/// `text` with `proposal` added to the targets of the annotation whose id is on line
-/// `id_line` (from 1): appended to its `targets:` list, or, for the one-target shorthand, a
-/// `targets:` list made of its `source`/`quote`/`prefix`/`suffix` lines (comments kept) and
-/// the new one. `None` when the layout is not one this edit understands.
-pub(crate) fn with_target(text: &str, id_line: usize, proposal: &Proposal) -> Option<String> {
-    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
-    if lines.last().is_some_and(|l| !l.ends_with('\n')) {
-        lines.last_mut()?.push('\n');
-    }
-    let id_index = id_line.checked_sub(1)?;
-    let keys = lines.get(id_index)?.find("id:")?;
-    // The entry: from its `- ` line (or the file's start) to the first line indented less.
-    let mut start = id_index;
-    while start > 0 && !is_item_start(&lines[start], keys) {
-        let previous = &lines[start - 1];
-        if model::is_significant(previous)
-            && indent(previous) < keys
-            && !is_item_start(previous, keys)
-        {
-            break;
-        }
-        start -= 1;
-    }
-    let mut end = id_index + 1;
-    while end < lines.len() && !(model::is_significant(&lines[end]) && indent(&lines[end]) < keys) {
-        end += 1;
-    }
-    let key_at = |line: &str| -> Option<String> {
-        let rest = line.get(keys..)?;
-        let own = indent(line) == keys || is_item_start(line, keys);
-        let name = rest.split(':').next()?;
-        (own && rest.contains(':') && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-            .then(|| name.to_string())
-    };
-    // Each key's lines: its own and the deeper ones after it.
-    let span_end = |from: usize, list: bool| -> usize {
-        let mut last = from + 1;
-        let mut at = from + 1;
-        while at < end {
-            let line = &lines[at];
-            if model::is_significant(line) {
-                let deeper = indent(line) > keys
-                    || (list && indent(line) == keys && line.trim_start().starts_with("- "));
-                if !deeper {
-                    break;
-                }
-                last = at + 1;
-            }
-            at += 1;
-        }
-        last
-    };
-    let pad = " ".repeat(keys);
-    if let Some(targets) = (start..end).find(|&i| key_at(&lines[i]).as_deref() == Some("targets")) {
-        let last = span_end(targets, true);
-        let item = lines[targets + 1..last]
-            .iter()
-            .find(|l| l.trim_start().starts_with("- "))
-            .map_or(keys + 2, |l| indent(l));
-        lines.insert(last, proposal.target_yaml(&" ".repeat(item)));
-        return Some(lines.concat());
-    }
-    let shorthand: Vec<(usize, usize)> = (start..end)
-        .filter(|&i| {
-            matches!(
-                key_at(&lines[i]).as_deref(),
-                Some("source" | "quote" | "prefix" | "suffix")
-            )
-        })
-        .map(|i| (i, span_end(i, false)))
-        .collect();
-    let &(first, _) = shorthand.first()?;
-    let mut moved = String::new();
-    for (n, &(from, to)) in shorthand.iter().enumerate() {
-        for (k, line) in lines[from..to].iter().enumerate() {
-            if k == 0 {
-                let marker = if n == 0 { "  - " } else { "    " };
-                moved.push_str(&format!("{pad}{marker}{}", &line[keys..]));
-            } else {
-                moved.push_str(&format!("    {line}"));
-            }
-        }
-    }
-    moved.push_str(&proposal.target_yaml(&format!("{pad}  ")));
-    let head = if is_item_start(&lines[first], keys) {
-        format!("{}targets:\n", &lines[first][..keys])
-    } else {
-        format!("{pad}targets:\n")
-    };
-    for &(from, to) in shorthand.iter().rev() {
-        lines.drain(from..to);
-    }
-    lines.insert(first, head + &moved);
-    Some(lines.concat())
-}
-
-/// Whether `line` opens a list item whose keys start at column `keys`: `- key: ...`.
-fn is_item_start(line: &str, keys: usize) -> bool {
-    keys >= 2 && indent(line) == keys - 2 && line.trim_start().starts_with("- ")
-}
-
 /// Loads the site like a build does, for the editor's commands; any error stops them.
 pub(crate) fn load(root: &Path) -> Result<Site, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
@@ -457,175 +341,4 @@ fn append(
         file: file.to_path_buf(),
         yaml,
     })
-}
-
-fn is_only_comments(text: &str) -> bool {
-    !text.lines().any(model::is_significant)
-}
-
-/// Checks the site as it would be with `file` holding `text`: the file parses and its
-/// annotations anchor. Problems elsewhere are not this edit's.
-fn recheck(site: &Site, file: &Path, text: &str) -> Result<(), Diagnostic> {
-    let mut annotations =
-        model::parse_file(file, text).map_err(|mut problems| problems.remove(0))?;
-    annotations.extend(
-        site.annotations
-            .iter()
-            .filter(|a| a.at.file != file)
-            .cloned(),
-    );
-    let mut problems = Vec::new();
-    resolve::resolve(
-        annotations,
-        &site.unloaded,
-        &site.sources,
-        &site.briefing,
-        &mut problems,
-    );
-    match problems.into_iter().find(|d| {
-        d.severity == Severity::Error && d.location.as_ref().is_some_and(|l| l.file == file)
-    }) {
-        Some(problem) => Err(problem),
-        None => Ok(()),
-    }
-}
-
-/// Writes `text` to `file` under `root` through a staging file of its own (named after this
-/// process), renamed over the file: a reader sees the old file or the new, never half.
-fn write_atomically(root: &Path, file: &Path, text: &str) -> Result<(), Diagnostic> {
-    let path = root.join(file);
-    let io = |error: std::io::Error| {
-        Diagnostic::error(
-            "E009",
-            format!("cannot write `{}`: {error}", file.display()),
-        )
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let mut staging = path.clone().into_os_string();
-    staging.push(format!(".{}.brief-new", std::process::id()));
-    std::fs::write(&staging, text).map_err(io)?;
-    std::fs::rename(&staging, &path).map_err(|error| {
-        let _ = std::fs::remove_file(&staging);
-        io(error)
-    })
-}
-
-/// The comment that points YAML language servers at the schema, relative to the file.
-fn modeline(file: &Path) -> String {
-    let depth = file.components().count().saturating_sub(1);
-    format!(
-        "# yaml-language-server: $schema={}{}\n",
-        "../".repeat(depth),
-        schema::COMMITTED_PATH
-    )
-}
-
-/// A site made by hand may lack the schema the modeline points at.
-fn ensure_schema(root: &Path) -> Result<(), Diagnostic> {
-    let path = root.join(schema::COMMITTED_PATH);
-    if path.exists() {
-        return Ok(());
-    }
-    let io = |error: std::io::Error| {
-        Diagnostic::error(
-            "E009",
-            format!("cannot write `{}`: {error}", schema::COMMITTED_PATH),
-        )
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    std::fs::write(&path, schema::annotations_schema()).map_err(io)
-}
-
-/// A file holding one annotation (a mapping) becomes a one-item list, comments kept, so
-/// another item can follow.
-fn as_list(text: &str) -> String {
-    if model::is_list(text) {
-        return text.to_string();
-    }
-    let mut started = false;
-    text.lines()
-        .map(|line| {
-            if !started && model::is_significant(line) {
-                started = true;
-                format!("- {line}")
-            } else if started && !line.is_empty() {
-                format!("  {line}")
-            } else {
-                line.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_single_annotation_becomes_a_list_with_its_comments() {
-        let text = "# mine\nid: a\nkind: note\nnote: |\n  two\n  lines\n";
-        assert_eq!(
-            as_list(text),
-            "# mine\n- id: a\n  kind: note\n  note: |\n    two\n    lines\n"
-        );
-        assert_eq!(as_list("- id: a\n"), "- id: a\n");
-    }
-
-    fn proposal(source: &str, quote: &str) -> Proposal {
-        let mut taken = HashSet::new();
-        let mut proposal = propose(
-            source,
-            quote,
-            &fold(quote),
-            0..quote.len(),
-            None,
-            &mut taken,
-        );
-        proposal.id = "unused".to_string();
-        proposal
-    }
-
-    #[test]
-    fn a_target_is_added_to_a_single_annotation_file_and_to_a_list() {
-        let single =
-            "# top\nid: a\nkind: quote\nsource: s # here\nquote: |\n  two\n  lines\nspeaker: X\n";
-        assert_eq!(
-            with_target(single, 2, &proposal("t", "said so")).as_deref(),
-            Some(
-                "# top\nid: a\nkind: quote\ntargets:\n  - source: s # here\n    quote: |\n      two\n      lines\n  - source: t\n    quote: \"said so\"\nspeaker: X\n"
-            )
-        );
-        let list = "- id: a\n  kind: note\n  targets:\n  - source: s\n    quote: x\n- id: b\n  kind: note\n  source: s\n  quote: y";
-        assert_eq!(
-            with_target(list, 1, &proposal("t", "z")).as_deref(),
-            Some(
-                "- id: a\n  kind: note\n  targets:\n  - source: s\n    quote: x\n  - source: t\n    quote: \"z\"\n- id: b\n  kind: note\n  source: s\n  quote: y\n"
-            )
-        );
-        let first_key = "- source: s\n  id: c\n  kind: note\n  quote: y\n";
-        assert_eq!(
-            with_target(first_key, 2, &proposal("t", "z")).as_deref(),
-            Some(
-                "- targets:\n    - source: s\n      quote: y\n    - source: t\n      quote: \"z\"\n  id: c\n  kind: note\n"
-            )
-        );
-    }
-
-    #[test]
-    fn modeline_is_relative_to_the_file() {
-        assert_eq!(
-            modeline(Path::new("content/annotations/a.yaml")),
-            "# yaml-language-server: $schema=../../schema/annotations.schema.json\n"
-        );
-        assert_eq!(
-            modeline(Path::new("content/annotations/x/a.yaml")),
-            "# yaml-language-server: $schema=../../../schema/annotations.schema.json\n"
-        );
-    }
 }
