@@ -298,25 +298,29 @@ fn describe(error: &Error) -> Diagnostic {
             ..
         } => Diagnostic::error("E010", format!("expected {expected}, found {unexpected}"))
             .label("this value"),
-        other => {
-            let message = other.to_string();
-            let first = message.lines().next().unwrap_or("invalid YAML").trim();
-            let first = strip_position(first);
-            let message = if first.starts_with("mapping values are not allowed") {
-                "this line is indented further than the keys above it, or a value holds `: ` without quotes"
-            } else {
-                first
-            };
-            let help = if message == first {
-                "check the indentation and quoting; a value holding `: ` or starting with a quote or `[` needs quotes around it"
-            } else {
-                "start the key in the same column as the keys above it; if the value holds `: `, put the value in quotes"
-            };
-            Diagnostic::error("E001", format!("invalid YAML: {message}"))
-                .label("here")
-                .help(help)
-        }
+        other => invalid_yaml(other),
     }
+}
+
+/// E001 for what the YAML parser itself refuses: its first line, in the editor's terms where
+/// a usual slip hides behind the parser's words.
+fn invalid_yaml(error: &Error) -> Diagnostic {
+    let message = error.to_string();
+    let first = message.lines().next().unwrap_or("invalid YAML").trim();
+    let first = strip_position(first);
+    let message = if first.starts_with("mapping values are not allowed") {
+        "this line is indented further than the keys above it, or a value holds `: ` without quotes"
+    } else {
+        first
+    };
+    let help = if message == first {
+        "check the indentation and quoting; a value holding `: ` or starting with a quote or `[` needs quotes around it"
+    } else {
+        "start the key in the same column as the keys above it; if the value holds `: `, put the value in quotes"
+    };
+    Diagnostic::error("E001", format!("invalid YAML: {message}"))
+        .label("here")
+        .help(help)
 }
 
 /// What to write for a missing key, in the terms of the file it is missing from.

@@ -24,50 +24,9 @@ pub(super) fn with_target(text: &str, id_line: usize, proposal: &Proposal) -> Op
     }
     let id_index = id_line.checked_sub(1)?;
     let keys = lines.get(id_index)?.find("id:")?;
-    // The entry: from its `- ` line (or the file's start) to the first line indented less.
-    let mut start = id_index;
-    while start > 0 && !is_item_start(&lines[start], keys) {
-        let previous = &lines[start - 1];
-        if model::is_significant(previous)
-            && indent(previous) < keys
-            && !is_item_start(previous, keys)
-        {
-            break;
-        }
-        start -= 1;
-    }
-    let mut end = id_index + 1;
-    while end < lines.len() && !(model::is_significant(&lines[end]) && indent(&lines[end]) < keys) {
-        end += 1;
-    }
-    let key_at = |line: &str| -> Option<String> {
-        let rest = line.get(keys..)?;
-        let own = indent(line) == keys || is_item_start(line, keys);
-        let name = rest.split(':').next()?;
-        (own && rest.contains(':') && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-            .then(|| name.to_string())
-    };
-    // Each key's lines: its own and the deeper ones after it.
-    let span_end = |from: usize, list: bool| -> usize {
-        let mut last = from + 1;
-        let mut at = from + 1;
-        while at < end {
-            let line = &lines[at];
-            if model::is_significant(line) {
-                let deeper = indent(line) > keys
-                    || (list && indent(line) == keys && line.trim_start().starts_with("- "));
-                if !deeper {
-                    break;
-                }
-                last = at + 1;
-            }
-            at += 1;
-        }
-        last
-    };
-    let pad = " ".repeat(keys);
-    if let Some(targets) = (start..end).find(|&i| key_at(&lines[i]).as_deref() == Some("targets")) {
-        let last = span_end(targets, true);
+    let entry = EntryLines::around(&lines, id_index, keys);
+    if let Some(targets) = entry.find(|key| key == "targets") {
+        let last = entry.key_end(targets, true);
         let item = lines[targets + 1..last]
             .iter()
             .find(|l| l.trim_start().starts_with("- "))
@@ -75,16 +34,100 @@ pub(super) fn with_target(text: &str, id_line: usize, proposal: &Proposal) -> Op
         lines.insert(last, proposal.target_yaml(&" ".repeat(item)));
         return Some(lines.concat());
     }
-    let shorthand: Vec<(usize, usize)> = (start..end)
+    let shorthand: Vec<(usize, usize)> = (entry.start..entry.end)
         .filter(|&i| {
             matches!(
-                key_at(&lines[i]).as_deref(),
+                entry.key_at(i).as_deref(),
                 Some("source" | "quote" | "prefix" | "suffix")
             )
         })
-        .map(|i| (i, span_end(i, false)))
+        .map(|i| (i, entry.key_end(i, false)))
         .collect();
+    shorthand_as_targets(&mut lines, &shorthand, keys, proposal)?;
+    Some(lines.concat())
+}
+
+/// The lines of one annotation of a file, `lines[start..end]`, whose keys are at column `keys`.
+struct EntryLines<'a> {
+    lines: &'a [String],
+    keys: usize,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> EntryLines<'a> {
+    /// The annotation holding line `id_index`: from its `- ` line (or the file's start) to the
+    /// first line indented less.
+    fn around(lines: &'a [String], id_index: usize, keys: usize) -> Self {
+        let mut start = id_index;
+        while start > 0 && !is_item_start(&lines[start], keys) {
+            let previous = &lines[start - 1];
+            if model::is_significant(previous)
+                && indent(previous) < keys
+                && !is_item_start(previous, keys)
+            {
+                break;
+            }
+            start -= 1;
+        }
+        let mut end = id_index + 1;
+        while end < lines.len()
+            && !(model::is_significant(&lines[end]) && indent(&lines[end]) < keys)
+        {
+            end += 1;
+        }
+        EntryLines {
+            lines,
+            keys,
+            start,
+            end,
+        }
+    }
+
+    /// The key that line `at` opens, when it is one of the annotation's own (not deeper).
+    fn key_at(&self, at: usize) -> Option<String> {
+        let line = &self.lines[at];
+        let rest = line.get(self.keys..)?;
+        let own = indent(line) == self.keys || is_item_start(line, self.keys);
+        let name = rest.split(':').next()?;
+        (own && rest.contains(':') && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            .then(|| name.to_string())
+    }
+
+    /// The first line of the annotation that opens a key `wanted` accepts.
+    fn find(&self, wanted: impl Fn(&str) -> bool) -> Option<usize> {
+        (self.start..self.end).find(|&i| self.key_at(i).is_some_and(|key| wanted(&key)))
+    }
+
+    /// Where the lines of the key on line `from` end: its own and the deeper ones after it
+    /// (for a `list`, also the `- ` items at the key's column).
+    fn key_end(&self, from: usize, list: bool) -> usize {
+        let mut last = from + 1;
+        for at in from + 1..self.end {
+            let line = &self.lines[at];
+            if model::is_significant(line) {
+                let deeper = indent(line) > self.keys
+                    || (list && indent(line) == self.keys && line.trim_start().starts_with("- "));
+                if !deeper {
+                    break;
+                }
+                last = at + 1;
+            }
+        }
+        last
+    }
+}
+
+/// Replaces the one-target shorthand's keys (`shorthand`: each key's lines, in order) with a
+/// `targets:` list of that target and `proposal`'s. `None` when there is no shorthand.
+fn shorthand_as_targets(
+    lines: &mut Vec<String>,
+    shorthand: &[(usize, usize)],
+    keys: usize,
+    proposal: &Proposal,
+) -> Option<()> {
     let &(first, _) = shorthand.first()?;
+    let pad = " ".repeat(keys);
     let mut moved = String::new();
     for (n, &(from, to)) in shorthand.iter().enumerate() {
         for (k, line) in lines[from..to].iter().enumerate() {
@@ -106,7 +149,7 @@ pub(super) fn with_target(text: &str, id_line: usize, proposal: &Proposal) -> Op
         lines.drain(from..to);
     }
     lines.insert(first, head + &moved);
-    Some(lines.concat())
+    Some(())
 }
 
 /// Whether `line` opens a list item whose keys start at column `keys`: `- key: ...`.
