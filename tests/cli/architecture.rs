@@ -144,3 +144,117 @@ fn clap_is_only_in_the_command_line() {
     wrong.sort();
     assert!(wrong.is_empty(), "clap outside src/cli*: {wrong:?}");
 }
+
+/// Longest a file of `src/` may be, in lines: past it, a file holds more than one job.
+const MAX_FILE_LINES: usize = 600;
+
+/// Longest a function's body may be, in lines, unless a comment starting `// Long:` just
+/// above it (or above its doc comment) says why it reads better whole.
+const MAX_FUNCTION_LINES: usize = 80;
+
+/// The functions of a Rust file (formatted by rustfmt) whose bodies run over
+/// `MAX_FUNCTION_LINES` without a `// Long:` reason: each as its name, line and length.
+fn long_functions(text: &str) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut long = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let code = line.trim_start();
+        let Some(name) = function_name(code) else {
+            continue;
+        };
+        let indent = &line[..line.len() - code.len()];
+        // The body opens on the signature's last line, which ends with `{`; a declaration
+        // without a body ends with `;` first.
+        let Some(open) = (at..lines.len())
+            .find(|&i| lines[i].ends_with('{') || lines[i].ends_with(';'))
+            .filter(|&i| lines[i].ends_with('{'))
+        else {
+            continue;
+        };
+        let Some(close) = (open..lines.len()).find(|&i| lines[i] == format!("{indent}}}")) else {
+            continue;
+        };
+        let body = close - open - 1;
+        let reasoned = lines[..at]
+            .iter()
+            .rev()
+            .map(|line| line.trim_start())
+            .take_while(|line| line.starts_with("//") || line.starts_with("#["))
+            .any(|line| {
+                line.strip_prefix("// Long:")
+                    .is_some_and(|reason| !reason.trim().is_empty())
+            });
+        if body > MAX_FUNCTION_LINES && !reasoned {
+            long.push((name, at + 1, body));
+        }
+    }
+    long
+}
+
+/// The name of the function a line of code declares (`pub(crate) async fn name<T>(...`).
+fn function_name(code: &str) -> Option<String> {
+    let mut rest = code;
+    if let Some(after) = rest.strip_prefix("pub") {
+        rest = match after.strip_prefix('(') {
+            Some(scope) => scope.split_once(") ")?.1,
+            None => after.strip_prefix(' ')?,
+        };
+    }
+    for qualifier in ["const ", "async ", "unsafe "] {
+        rest = rest.strip_prefix(qualifier).unwrap_or(rest);
+    }
+    let name: String = rest
+        .strip_prefix("fn ")?
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+#[test]
+fn files_and_functions_stay_short() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut wrong = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&src).expect("under src/").display();
+        let text = std::fs::read_to_string(file).expect("a source file");
+        let lines = text.lines().count();
+        if lines > MAX_FILE_LINES {
+            wrong.push(format!(
+                "src/{relative}: {lines} lines (at most {MAX_FILE_LINES}: split it by job)"
+            ));
+        }
+        for (name, line, body) in long_functions(&text) {
+            wrong.push(format!(
+                "src/{relative}:{line}: fn {name} is {body} lines long (at most {MAX_FUNCTION_LINES}: split it where a name explains a part, or say why not in a `// Long:` comment above it)"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "too long:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn long_functions_are_found_unless_a_comment_says_why() {
+    let body = "    step();\n".repeat(MAX_FUNCTION_LINES + 1);
+    let short = "    step();\n".repeat(MAX_FUNCTION_LINES);
+    let text = format!(
+        "/// Doc.\npub(crate) fn long(\n    a: u8,\n) -> u8 {{\n{body}}}\n\n\
+         fn short() {{\n{short}}}\n\n\
+         // Long: one table, read top to bottom.\n/// Doc.\n#[inline]\nfn reasoned() {{\n{body}}}\n\n\
+         trait T {{\n    fn declared(&self);\n    fn provided(&self) {{\n{body}    }}\n}}\n"
+    );
+    let found: Vec<(String, usize)> = long_functions(&text)
+        .into_iter()
+        .map(|(name, _, body)| (name, body))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("long".to_string(), MAX_FUNCTION_LINES + 1),
+            ("provided".to_string(), MAX_FUNCTION_LINES + 1)
+        ]
+    );
+}
