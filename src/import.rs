@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::content::{Date, is_slug};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::slugify;
+use crate::scaffold::write_atomically;
 
 /// An article cut into what the front matter and the body need.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -451,16 +452,7 @@ fn import_one(
             1,
         );
     }
-    let io = |error: std::io::Error| {
-        Diagnostic::error(
-            "E009",
-            format!("cannot write `{}`: {error}", file.display()),
-        )
-    };
-    if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    std::fs::write(&target, markdown).map_err(io)?;
+    write_atomically(root, &file, &markdown)?;
     Ok(file)
 }
 

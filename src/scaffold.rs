@@ -24,7 +24,8 @@ mod edit;
 mod write;
 
 use edit::{as_list, is_only_comments, modeline, with_target};
-use write::{ensure_schema, lock_site, recheck, write_atomically};
+pub(crate) use write::write_atomically;
+use write::{ensure_schema, lock_site, recheck};
 
 /// What `brief new annotation` is asked (the command's flags, `cli::args::NewAnnotationArgs`).
 #[derive(Debug, Clone, Default)]

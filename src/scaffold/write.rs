@@ -1,6 +1,6 @@
 //! Writing an annotation file safely: runs of `brief new` on one site take turns (a lock
 //! file), the site is checked as it would be with the new text before anything is written, and
-//! the file is replaced by an atomic rename.
+//! the file is replaced by an atomic rename (which `brief import` writes its sources with too).
 
 use std::path::Path;
 
@@ -56,7 +56,7 @@ pub(super) fn recheck(site: &Site, file: &Path, text: &str) -> Result<(), Diagno
 
 /// Writes `text` to `file` under `root` through a staging file of its own (named after this
 /// process), renamed over the file: a reader sees the old file or the new, never half.
-pub(super) fn write_atomically(root: &Path, file: &Path, text: &str) -> Result<(), Diagnostic> {
+pub(crate) fn write_atomically(root: &Path, file: &Path, text: &str) -> Result<(), Diagnostic> {
     let path = root.join(file);
     let io = |error: std::io::Error| {
         Diagnostic::error(

@@ -3,7 +3,7 @@
 //! so a new `use` that runs the wrong way fails here, naming the file.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// From the bottom up. Every top-level module of `src/` must be in one.
 const LAYERS: &[&[&str]] = &[
@@ -57,7 +57,7 @@ fn crate_modules(text: &str) -> BTreeSet<String> {
     found
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("src/ is readable") {
         let path = entry.expect("an entry").path();
         if path.is_dir() {
@@ -68,15 +68,26 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-#[test]
-fn layers_point_one_way() {
+/// Every Rust file of `src/`, sorted: its path relative to `src/` and its text.
+fn source_files() -> Vec<(PathBuf, String)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     files.sort();
+    files
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file).expect("a source file");
+            let relative = file.strip_prefix(&src).expect("under src/").to_path_buf();
+            (relative, text)
+        })
+        .collect()
+}
+
+#[test]
+fn layers_point_one_way() {
     let mut wrong = Vec::new();
-    for file in &files {
-        let relative = file.strip_prefix(&src).expect("under src/");
+    for (relative, text) in source_files() {
         let first = relative
             .components()
             .next()
@@ -90,7 +101,6 @@ fn layers_point_one_way() {
         let own = layer(module).unwrap_or_else(|| {
             panic!("src/{module} is in no layer: add it to LAYERS here and to docs/architecture.md")
         });
-        let text = std::fs::read_to_string(file).expect("a source file");
         for used in crate_modules(&text) {
             let Some(theirs) = layer(&used) else {
                 panic!(
@@ -125,23 +135,14 @@ fn crate_paths_are_read_in_both_spellings() {
 /// can use them.
 #[test]
 fn clap_is_only_in_the_command_line() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    let mut wrong: Vec<String> = files
-        .iter()
-        .filter(|file| {
-            let relative = file.strip_prefix(&src).expect("under src/");
+    let wrong: Vec<String> = source_files()
+        .into_iter()
+        .filter(|(relative, text)| {
             !(relative.starts_with("cli") || relative.starts_with("cli.rs"))
+                && text.contains("clap::")
         })
-        .filter(|file| {
-            std::fs::read_to_string(file)
-                .expect("a source file")
-                .contains("clap::")
-        })
-        .map(|file| file.display().to_string())
+        .map(|(relative, _)| relative.display().to_string())
         .collect();
-    wrong.sort();
     assert!(wrong.is_empty(), "clap outside src/cli*: {wrong:?}");
 }
 
@@ -213,14 +214,9 @@ fn function_name(code: &str) -> Option<String> {
 
 #[test]
 fn files_and_functions_stay_short() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    files.sort();
     let mut wrong = Vec::new();
-    for file in &files {
-        let relative = file.strip_prefix(&src).expect("under src/").display();
-        let text = std::fs::read_to_string(file).expect("a source file");
+    for (relative, text) in source_files() {
+        let relative = relative.display();
         let lines = text.lines().count();
         if lines > MAX_FILE_LINES {
             wrong.push(format!(
