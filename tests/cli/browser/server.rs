@@ -2,55 +2,45 @@
 //! a sub-path (`/repo/`), as GitHub Pages serves a project site, and answers 404 elsewhere.
 //! It is bounded: it stops after a number of connections, after a deadline, or when dropped.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-const MAX_CONNECTIONS: usize = 5_000;
+use tiny_http::{Header, Method, Response, Server};
+
+const MAX_REQUESTS: usize = 5_000;
 const LIFETIME: Duration = Duration::from_secs(600);
 
 /// The running server; stopped on drop.
 pub struct StaticServer {
     port: u16,
     prefix: String,
-    stop: Arc<AtomicBool>,
+    server: Arc<Server>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl StaticServer {
     /// Serves `dir` at `http://127.0.0.1:PORT{prefix}` (`prefix` starts and ends with `/`).
     pub fn start(dir: &Path, prefix: &str) -> StaticServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-        let port = listener.local_addr().expect("a bound address").port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (dir, owned_prefix, flag) = (dir.to_path_buf(), prefix.to_string(), stop.clone());
+        let server = Arc::new(Server::http("127.0.0.1:0").expect("bind a loopback port"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let (dir, owned_prefix, serving) = (dir.to_path_buf(), prefix.to_string(), server.clone());
+        // tiny_http reads each connection on its own thread, so the speculative connections
+        // Chromium opens and never uses do not hold up the real requests.
         let thread = std::thread::spawn(move || {
             let started = Instant::now();
-            for (served, stream) in listener.incoming().enumerate() {
-                if flag.load(Ordering::SeqCst)
-                    || served >= MAX_CONNECTIONS
-                    || started.elapsed() > LIFETIME
-                {
+            for request in serving.incoming_requests().take(MAX_REQUESTS) {
+                if started.elapsed() > LIFETIME {
                     break;
                 }
-                if let Ok(stream) = stream {
-                    let (dir, prefix) = (dir.clone(), owned_prefix.clone());
-                    // One thread per connection: Chromium opens speculative connections that
-                    // send nothing, and they must not hold up the real requests.
-                    std::thread::spawn(move || {
-                        let _ = serve(stream, &dir, &prefix);
-                    });
-                }
+                let _ = respond(request, &dir, &owned_prefix);
             }
         });
         StaticServer {
             port,
             prefix: prefix.to_string(),
-            stop,
+            server,
             thread: Some(thread),
         }
     }
@@ -63,48 +53,29 @@ impl StaticServer {
 
 impl Drop for StaticServer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so that it sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        // Ends `incoming_requests`, so the thread returns.
+        self.server.unblock();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn serve(mut stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(5)))?;
-    let mut head = Vec::new();
-    let mut buffer = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
-        let read = stream.read(&mut buffer)?;
-        if read == 0 {
-            return Ok(());
-        }
-        head.extend_from_slice(&buffer[..read]);
-    }
-    let request = String::from_utf8_lossy(&head);
-    let mut parts = request.split_whitespace();
-    let method = parts.next().unwrap_or("");
-    let target = parts.next().unwrap_or("/");
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let (status, content_type, body) = match resolve(dir, prefix, path) {
-        Some(file) if method == "GET" || method == "HEAD" => match std::fs::read(&file) {
-            Ok(bytes) => ("200 OK", content_type(&file), bytes),
-            Err(_) => not_found(dir),
-        },
-        _ => not_found(dir),
+/// Answers one request: a file of the site under the prefix, else the site's 404 page.
+fn respond(request: tiny_http::Request, dir: &Path, prefix: &str) -> std::io::Result<()> {
+    let path = request.url().split(['?', '#']).next().unwrap_or("/");
+    let readable = matches!(request.method(), Method::Get | Method::Head);
+    let (status, file) = match resolve(dir, prefix, path).filter(|_| readable) {
+        Some(file) => (200, file),
+        None => (404, dir.join("404.html")),
     };
-    let header = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(header.as_bytes())?;
-    if method != "HEAD" {
-        stream.write_all(&body)?;
-    }
-    stream.flush()
+    let body = std::fs::read(&file).unwrap_or_default();
+    let header = Header::from_bytes("Content-Type", content_type(&file)).expect("a valid header");
+    request.respond(
+        Response::from_data(body)
+            .with_status_code(status)
+            .with_header(header),
+    )
 }
 
 /// The file for a request path, only under `prefix` and never outside `dir`.
@@ -126,11 +97,6 @@ fn resolve(dir: &Path, prefix: &str, path: &str) -> Option<PathBuf> {
     }
     let file = dir.join(relative);
     file.is_file().then_some(file)
-}
-
-fn not_found(dir: &Path) -> (&'static str, &'static str, Vec<u8>) {
-    let page = std::fs::read(dir.join("404.html")).unwrap_or_default();
-    ("404 Not Found", "text/html; charset=utf-8", page)
 }
 
 fn content_type(file: &Path) -> &'static str {
