@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use super::demand::Made;
 use super::live::{self, Hub, Snapshot};
 use super::request::{Request, Status, Target, parse_request, read_head};
 use crate::console;
@@ -229,10 +230,17 @@ fn answer_file(
     } else {
         key.to_string()
     };
-    if let Some(bytes) = snapshot.files.get(&file_key) {
-        return write_file(stream, Status::Ok, &file_key, bytes, snapshot, head_only);
+    match snapshot.files.get(&file_key) {
+        Made::File(bytes) => {
+            return write_file(stream, Status::Ok, &file_key, &bytes, snapshot, head_only);
+        }
+        Made::Failed => {
+            let page = live::failed_page(snapshot.generation);
+            return write_response(stream, Status::ServerError, HTML, "", &page, head_only);
+        }
+        Made::Missing => {}
     }
-    if snapshot.files.contains_key(&format!("{key}/index.html")) {
+    if snapshot.files.contains(&format!("{key}/index.html")) {
         let location = format!("Location: /{key}/\r\n");
         return write_response(
             stream,
@@ -243,12 +251,12 @@ fn answer_file(
             head_only,
         );
     }
-    if let Some(page) = snapshot.files.get("404.html") {
+    if let Made::File(page) = snapshot.files.get("404.html") {
         return write_file(
             stream,
             Status::NotFound,
             "404.html",
-            page,
+            &page,
             snapshot,
             head_only,
         );

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::http::EVENTS_PATH;
 use crate::diagnostics::{Diagnostics, Severity};
-use crate::output::SiteFiles;
+use super::demand::SiteFiles;
 
 /// A good build, held in memory so a rebuild swaps the whole site at once and no request can
 /// see a half-written folder.
@@ -20,7 +20,7 @@ use crate::output::SiteFiles;
 pub struct Snapshot {
     /// 0 until the first good build, then one more per good build.
     pub generation: u64,
-    /// The files of the site, by `/`-separated path.
+    /// The files of the site, by `/`-separated path, made as they are asked for.
     pub files: SiteFiles,
 }
 
@@ -244,7 +244,27 @@ fn last_body_close(html: &[u8]) -> Option<usize> {
 /// The page served before any build has succeeded: the overlay explains what to fix, and the
 /// first good build reloads it into the site.
 pub fn waiting_page(generation: u64) -> Vec<u8> {
-    let page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>brief serve: waiting for a good build</title></head>\n<body>\n<p>brief serve: the site has not built yet. The errors are shown above and in the terminal; this page reloads as soon as a build succeeds.</p>\n</body>\n</html>\n";
+    holding_page(
+        generation,
+        "waiting for a good build",
+        "the site has not built yet",
+    )
+}
+
+/// The page served for a page that failed to render when asked for: like a failed build, the
+/// overlay shows why and a good build reloads it.
+pub fn failed_page(generation: u64) -> Vec<u8> {
+    holding_page(
+        generation,
+        "this page failed to render",
+        "this page failed to render",
+    )
+}
+
+fn holding_page(generation: u64, title: &str, what: &str) -> Vec<u8> {
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>brief serve: {title}</title></head>\n<body>\n<p>brief serve: {what}. The errors are shown above and in the terminal; this page reloads as soon as a build succeeds.</p>\n</body>\n</html>\n"
+    );
     inject_script(page.as_bytes(), generation)
 }
 
@@ -297,7 +317,7 @@ mod tests {
         let (seen, greeting) = hub.greeting();
         assert_eq!(greeting, LiveEvent::Hello(0));
         assert_eq!(hub.wait_for_change(seen, Duration::from_millis(1)), None);
-        hub.publish_site(SiteFiles::new());
+        hub.publish_site(SiteFiles::default());
         let (seen, event) = hub
             .wait_for_change(seen, Duration::from_millis(1))
             .expect("a new build");

@@ -8,6 +8,7 @@
 //! shows its diagnostics in an overlay. Nothing here writes to `public/` or the content tree,
 //! and the reload script lives only in responses, never in built files.
 
+mod demand;
 mod http;
 mod live;
 mod request;
@@ -22,13 +23,17 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
 use crate::console;
-use crate::diagnostics::{Severity, plural};
-use crate::site::{self, BuildOptions, Outcome};
+use crate::annotate::resolve::Resolved;
+use crate::diagnostics::{Diagnostics, Severity, plural};
+use crate::site::{self, BuildOptions, Prepared, Site};
+use demand::{Made, SiteFiles, Work};
 
 /// What `brief serve` is asked to do.
 #[derive(Debug, Clone)]
@@ -128,7 +133,7 @@ pub fn serve_until(options: &ServeOptions, stop: &Arc<AtomicBool>) -> Result<(),
     let listener = listen(options)?;
     let address = listener.local_addr().map_err(ServeError::Start)?;
     // Watching before the first build, so an edit made while it runs is not lost.
-    let mut watcher = watch::Watcher::start(&options.root, options.poll)?;
+    let watcher = watch::Watcher::start(&options.root, options.poll)?;
     say(&format!("serving http://{address}/"));
     if !options.bind.is_loopback() {
         console::err(&format!(
@@ -136,6 +141,8 @@ pub fn serve_until(options: &ServeOptions, stop: &Arc<AtomicBool>) -> Result<(),
             options.bind
         ));
     }
+    let (work, queue) = mpsc::channel();
+    let running = || !stop.load(Ordering::SeqCst) && deadline.is_none_or(|d| Instant::now() < d);
     let rebuilder = Rebuilder {
         build: BuildOptions {
             root: options.root.clone(),
@@ -143,29 +150,49 @@ pub fn serve_until(options: &ServeOptions, stop: &Arc<AtomicBool>) -> Result<(),
             ..BuildOptions::default()
         },
         hub: Arc::new(live::Hub::default()),
+        work: work.clone(),
         styled: options.styled,
         quiet: options.quiet,
     };
-    rebuilder.rebuild(None);
     let shared = Arc::new(http::Shared::new(
         Arc::clone(&rebuilder.hub),
         Arc::clone(stop),
         address.ip(),
     ));
-    let accept = http::spawn(listener, shared).map_err(ServeError::Start)?;
-    while !stop.load(Ordering::SeqCst) && deadline.is_none_or(|d| Instant::now() < d) {
-        if let Some(batch) = watcher.next_batch(Duration::from_millis(200)) {
-            rebuilder.rebuild(Some(&batch));
-        }
-    }
-    stop.store(true, Ordering::SeqCst);
+    let outcome = thread::scope(|scope| {
+        scope.spawn(|| watch_until(watcher, &work, &running));
+        let mut accept = None;
+        // The connections wait in the listener's queue until the first build is published.
+        rebuilder.run(&queue, &running, || {
+            accept = Some(http::spawn(listener, shared));
+        });
+        stop.store(true, Ordering::SeqCst);
+        accept
+    });
+    let accept = outcome.transpose().map_err(ServeError::Start)?;
     // Joined only once woken: a loop that could not be woken ends with the process.
-    if http::wake(address) {
+    if let Some(accept) = accept
+        && http::wake(address)
+    {
         let _ = accept.join();
     }
     say("stopped");
     Ok(())
 }
+
+/// Turns the watcher's batches into work for the model's thread while the server runs.
+fn watch_until(mut watcher: watch::Watcher, work: &Sender<Work>, running: &dyn Fn() -> bool) {
+    while running() {
+        if let Some(batch) = watcher.next_batch(TICK)
+            && work.send(Work::Changed(batch)).is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// How often the server's loops look whether it is time to stop.
+const TICK: Duration = Duration::from_millis(200);
 
 fn listen(options: &ServeOptions) -> Result<TcpListener, ServeError> {
     let address = SocketAddr::new(options.bind, options.port);
@@ -181,41 +208,124 @@ fn listen(options: &ServeOptions) -> Result<TcpListener, ServeError> {
     })
 }
 
-/// Runs builds and publishes their outcomes.
+/// Runs builds, publishes their outcomes, and makes the files connections ask for: the one
+/// thread that holds the loaded and resolved site.
 struct Rebuilder {
     build: BuildOptions,
     hub: Arc<live::Hub>,
+    /// Handed to each published snapshot, whose connections ask for pages through it.
+    work: Sender<Work>,
     styled: bool,
     quiet: bool,
 }
 
+/// The site of one build, loaded and resolved: what pages are rendered from.
+struct Model {
+    site: Site,
+    resolved: Resolved,
+}
+
 impl Rebuilder {
-    /// Builds once and says so in one line; `batch` is what set it off (none for the first).
-    fn rebuild(&self, batch: Option<&watch::Batch>) {
-        if let Some(batch) = batch {
-            for line in &batch.departures {
-                say(&format!("{line}; rebuilding"));
+    /// Builds, then answers requests for files until a change asks for a rebuild, until the
+    /// server stops. `started` runs once, after the first build is published.
+    fn run(&self, queue: &Receiver<Work>, running: &dyn Fn() -> bool, started: impl FnOnce()) {
+        let mut started = Some(started);
+        let mut good: Option<Model> = None;
+        let mut cause: Option<watch::Batch> = None;
+        loop {
+            let began = Instant::now();
+            if let Some(batch) = &cause {
+                announce(batch);
             }
-            for error in &batch.errors {
-                console::err(&format!("warning: the file watcher reported: {error}\n"));
-            }
-        }
-        let mut outcome = site::build(&self.build);
-        let files = outcome.files.take().filter(|_| !outcome.failed);
-        console::err(&outcome.diagnostics.report(self.quiet, self.styled));
-        let cause = batch.map(watch::Batch::describe);
-        match files {
-            Some(files) => {
-                self.hub.publish_site(files);
-                if !self.quiet {
-                    say(&success_line(&outcome, cause.as_deref()));
+            let mut diagnostics = Diagnostics::default();
+            let model = site::load(&self.build, &mut diagnostics).map(|site| {
+                let resolved = site::resolve(&site, &mut diagnostics);
+                Model { site, resolved }
+            });
+            let prepared = model.as_ref().and_then(|m| {
+                site::prepare(&self.build.root, &m.site, &m.resolved, &mut diagnostics)
+            });
+            let failed = diagnostics.fails(self.build.deny_warnings) || prepared.is_none();
+            console::err(&diagnostics.report(self.quiet, self.styled));
+            let report = Report {
+                elapsed: began.elapsed(),
+                annotations: model.as_ref().map_or(0, |m| m.resolved.annotations.len()),
+                diagnostics: &diagnostics,
+                cause: cause.as_ref().map(watch::Batch::describe),
+            };
+            let (serving, keep) = match prepared.filter(|_| !failed) {
+                Some(prepared) => {
+                    self.hub
+                        .publish_site(SiteFiles::new(&prepared, self.work.clone()));
+                    if !self.quiet {
+                        say(&report.success(prepared.page_paths().count()));
+                    }
+                    (Some(prepared), true)
                 }
+                None => {
+                    self.hub.publish_failure(&diagnostics);
+                    console::err(&format!("{}\n", report.failure()));
+                    // The last good site, prepared again to render the pages not yet asked for.
+                    let last = good.as_ref().and_then(|m| {
+                        let mut ignored = Diagnostics::default();
+                        site::prepare(&self.build.root, &m.site, &m.resolved, &mut ignored)
+                    });
+                    (last, false)
+                }
+            };
+            if let Some(start) = started.take() {
+                start();
             }
-            None => {
-                self.hub.publish_failure(&outcome.diagnostics);
-                console::err(&format!("{}\n", failure_line(&outcome, cause.as_deref())));
+            let next = self.answer_until_change(serving.as_ref(), queue, running);
+            drop(serving);
+            if keep {
+                good = model;
+            }
+            match next {
+                Some(batch) => cause = Some(batch),
+                None => return,
             }
         }
+    }
+
+    /// Makes the files connections ask for from `prepared` (none before the first good
+    /// build), until a batch of changes (returned) or the end of the server (`None`).
+    fn answer_until_change(
+        &self,
+        prepared: Option<&Prepared<'_>>,
+        queue: &Receiver<Work>,
+        running: &dyn Fn() -> bool,
+    ) -> Option<watch::Batch> {
+        while running() {
+            match queue.recv_timeout(TICK) {
+                Ok(Work::Changed(batch)) => return Some(batch),
+                Ok(Work::Make { key, reply }) => {
+                    let made = prepared.map_or(Ok(Made::Missing), |prepared| {
+                        self.hub.snapshot().files.make(prepared, &key)
+                    });
+                    let _ = reply.send(made.unwrap_or_else(|problem| {
+                        let diagnostics: Diagnostics = [problem].into_iter().collect();
+                        console::err(&diagnostics.report(self.quiet, self.styled));
+                        console::err(&format!("rendering {key} failed; the page shows why\n"));
+                        self.hub.publish_failure(&diagnostics);
+                        Made::Failed
+                    }));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        None
+    }
+}
+
+/// What the user hears about a batch beyond "rebuilt": departures, and the watcher's problems.
+fn announce(batch: &watch::Batch) {
+    for line in &batch.departures {
+        say(&format!("{line}; rebuilding"));
+    }
+    for error in &batch.errors {
+        console::err(&format!("warning: the file watcher reported: {error}\n"));
     }
 }
 
@@ -225,34 +335,53 @@ fn say(line: &str) {
     let _ = console::out(&format!("{line}\n"));
 }
 
-fn success_line(outcome: &Outcome, cause: Option<&str>) -> String {
-    let verb = if cause.is_some() { "rebuilt" } else { "built" };
-    let after = cause.map(|c| format!(" after {c}")).unwrap_or_default();
-    format!(
-        "{verb} in {} ms{after}: {}, {}, {}",
-        outcome.elapsed.as_millis(),
-        plural(outcome.pages.unwrap_or(0), "page"),
-        plural(outcome.annotations, "annotation"),
-        plural(outcome.diagnostics.count(Severity::Warning), "warning"),
-    )
+/// What the line after a build says.
+struct Report<'a> {
+    elapsed: Duration,
+    annotations: usize,
+    diagnostics: &'a Diagnostics,
+    /// What set the build off; none for the first.
+    cause: Option<String>,
 }
 
-fn failure_line(outcome: &Outcome, cause: Option<&str>) -> String {
-    let errors = outcome.diagnostics.count(Severity::Error);
-    let problems = if errors == 0 {
-        plural(
-            outcome.diagnostics.count(Severity::Warning),
-            "denied warning",
+impl Report<'_> {
+    fn success(&self, pages: usize) -> String {
+        let verb = if self.cause.is_some() {
+            "rebuilt"
+        } else {
+            "built"
+        };
+        let after = self
+            .cause
+            .as_ref()
+            .map(|c| format!(" after {c}"))
+            .unwrap_or_default();
+        format!(
+            "{verb} in {} ms{after}: {}, {}, {}",
+            self.elapsed.as_millis(),
+            plural(pages, "page"),
+            plural(self.annotations, "annotation"),
+            plural(self.diagnostics.count(Severity::Warning), "warning"),
         )
-    } else {
-        plural(errors, "error")
-    };
-    match cause {
-        Some(cause) => format!(
-            "rebuild failed with {problems} after {cause}; still serving the last good site"
-        ),
-        None => format!(
-            "build failed with {problems}; the preview shows them and reloads once they are fixed"
-        ),
+    }
+
+    fn failure(&self) -> String {
+        let errors = self.diagnostics.count(Severity::Error);
+        let problems = if errors == 0 {
+            plural(
+                self.diagnostics.count(Severity::Warning),
+                "denied warning",
+            )
+        } else {
+            plural(errors, "error")
+        };
+        match &self.cause {
+            Some(cause) => format!(
+                "rebuild failed with {problems} after {cause}; still serving the last good site"
+            ),
+            None => format!(
+                "build failed with {problems}; the preview shows them and reloads once they are fixed"
+            ),
+        }
     }
 }

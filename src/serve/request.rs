@@ -33,6 +33,8 @@ pub enum Status {
     UriTooLong,
     /// 431
     HeadTooLarge,
+    /// 500: the page failed to render when asked for.
+    ServerError,
     /// 503: no good build yet, or too many connections.
     Unavailable,
 }
@@ -50,6 +52,7 @@ impl Status {
             Status::RequestTimeout => "408 Request Timeout",
             Status::UriTooLong => "414 URI Too Long",
             Status::HeadTooLarge => "431 Request Header Fields Too Large",
+            Status::ServerError => "500 Internal Server Error",
             Status::Unavailable => "503 Service Unavailable",
         }
     }

@@ -23,7 +23,7 @@ mod pages;
 mod shared;
 
 use pages::check_render;
-pub use pages::render;
+pub use pages::{Prepared, is_index_file, prepare, render};
 
 /// What the command line asks of a build.
 #[derive(Debug, Clone, Default)]

@@ -2,7 +2,7 @@
 //! immutable model. Each page kind is a function that adds what its template needs to a copy
 //! of the shared base context and returns a [`Draft`]; [`Page::render`] turns drafts into files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -39,10 +39,11 @@ pub fn render(
     resolved: &Resolved,
     diagnostics: &mut Diagnostics,
 ) -> Option<SiteFiles> {
-    let shared = Shared::new(root, site, resolved, diagnostics)?;
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = Page::all(site)
+    let prepared = prepare(root, site, resolved, diagnostics)?;
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = prepared
+        .pages
         .par_iter()
-        .map(|page| page.render(&shared))
+        .map(|page| page.render(&prepared.shared))
         .collect();
     let mut files = SiteFiles::new();
     for result in rendered {
@@ -53,33 +54,102 @@ pub fn render(
             Err(problem) => diagnostics.push(problem),
         }
     }
-    for (path, bytes) in &shared.theme.assets {
-        files.insert(format!("assets/{path}"), bytes.clone());
-    }
-    files.insert(".nojekyll".to_string(), Vec::new());
-    for (path, text) in scripts::search_files(&search_pages(site), &site.sources, resolved) {
-        files.insert(format!("assets/{path}"), text.into_bytes());
-    }
-    files.insert(
-        "annotations.jsonld".to_string(),
-        crate::annotate::jsonld::export(
-            resolved,
-            &site.sources,
-            shared.title,
-            site.config.base_url.as_deref(),
-        )
-        .into_bytes(),
-    );
-    if let Some(feed) = feed::atom(site, resolved, &shared.theme, diagnostics) {
-        files.insert(feed::PATH.to_string(), feed.into_bytes());
-    }
-    if let Some(base) = &site.config.base_url {
-        files.insert(
-            "sitemap.xml".to_string(),
-            sitemap(base, &files).into_bytes(),
-        );
-    }
+    files.append(&mut prepared.fixed_files());
+    files.append(&mut prepared.index_files());
     (!diagnostics.fails(false)).then_some(files)
+}
+
+/// The site ready to render: what every page shares, computed once, and every problem that
+/// can be found before a page renders. [`render`] renders all its pages at once; `serve`
+/// renders a page only when a browser asks for it ([`Prepared::render_page`]).
+pub struct Prepared<'a> {
+    shared: Shared<'a>,
+    pages: Vec<Page>,
+    /// The pages by output path.
+    by_path: HashMap<String, Page>,
+    feed: Option<String>,
+}
+
+/// Prepares the site for rendering: what the pages share (see [`Shared::new`]) and the feed;
+/// `None` (the problems in `diagnostics`) when it cannot render.
+pub fn prepare<'a>(
+    root: &Path,
+    site: &'a Site,
+    resolved: &'a Resolved,
+    diagnostics: &mut Diagnostics,
+) -> Option<Prepared<'a>> {
+    let shared = Shared::new(root, site, resolved, diagnostics)?;
+    let feed = feed::atom(site, resolved, &shared.theme, diagnostics);
+    let pages = Page::all(site);
+    let by_path = pages
+        .iter()
+        .map(|&page| (page.path(&shared), page))
+        .collect();
+    Some(Prepared {
+        shared,
+        pages,
+        by_path,
+        feed,
+    })
+}
+
+impl Prepared<'_> {
+    /// The output paths of every page, which [`Prepared::render_page`] renders.
+    pub fn page_paths(&self) -> impl Iterator<Item = &str> {
+        self.by_path.keys().map(String::as_str)
+    }
+
+    /// The page at `path` (relative, as in [`SiteFiles`]), or `None` when no page has it.
+    pub fn render_page(&self, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
+        let page = self.by_path.get(path)?;
+        Some(page.render(&self.shared).map(|(_, bytes)| bytes))
+    }
+
+    /// Every file but the pages and [`Prepared::index_files`]: the theme's assets, the feed and
+    /// the sitemap, made without rendering a page.
+    pub fn fixed_files(&self) -> SiteFiles {
+        let site = self.shared.site;
+        let mut files = SiteFiles::new();
+        for (path, bytes) in &self.shared.theme.assets {
+            files.insert(format!("assets/{path}"), bytes.clone());
+        }
+        files.insert(".nojekyll".to_string(), Vec::new());
+        if let Some(feed) = &self.feed {
+            files.insert(feed::PATH.to_string(), feed.clone().into_bytes());
+        }
+        if let Some(base) = &site.config.base_url {
+            let paths = files.keys().map(String::as_str).chain(self.page_paths());
+            let sitemap = sitemap(base, paths);
+            files.insert("sitemap.xml".to_string(), sitemap.into_bytes());
+        }
+        files
+    }
+
+    /// The indexes of the whole site: the search shards and `annotations.jsonld` (the files
+    /// [`is_index_file`] names).
+    pub fn index_files(&self) -> SiteFiles {
+        let (site, resolved) = (self.shared.site, self.shared.resolved);
+        let mut files = SiteFiles::new();
+        for (path, text) in scripts::search_files(&search_pages(site), &site.sources, resolved) {
+            files.insert(format!("assets/{path}"), text.into_bytes());
+        }
+        files.insert(
+            "annotations.jsonld".to_string(),
+            crate::annotate::jsonld::export(
+                resolved,
+                &site.sources,
+                self.shared.title,
+                site.config.base_url.as_deref(),
+            )
+            .into_bytes(),
+        );
+        files
+    }
+}
+
+/// Whether `path` is one of [`Prepared::index_files`], whose names depend on the content.
+pub fn is_index_file(path: &str) -> bool {
+    path.starts_with("assets/search/") || path == "annotations.jsonld"
 }
 
 /// What `check` finds at the render stage without rendering: the theme's problems (its
@@ -100,13 +170,15 @@ pub(super) fn check_render(
 }
 
 /// `sitemap.xml`, only with a base URL: every page but the 404 and the print versions.
-fn sitemap(base: &str, files: &SiteFiles) -> String {
+fn sitemap<'p>(base: &str, paths: impl Iterator<Item = &'p str>) -> String {
     let base = base.trim_end_matches('/');
-    let urls: String = files
-        .keys()
+    let mut paths: Vec<&str> = paths.collect();
+    paths.sort_unstable();
+    let urls: String = paths
+        .into_iter()
         .filter(|path| {
             path.ends_with(".html")
-                && !matches!(path.as_str(), "404.html" | "print.html")
+                && !matches!(*path, "404.html" | "print.html")
                 && !path.ends_with(".print.html")
         })
         .map(|path| {
@@ -169,6 +241,20 @@ impl Page {
         pages.extend((0..site.series.len()).map(Page::Series));
         pages.extend((0..site.series.len()).map(|index| Page::Print(Some(index))));
         pages
+    }
+
+    /// Its output path, the one its draft gives, known without rendering it.
+    fn path(self, shared: &Shared<'_>) -> String {
+        let series = &shared.site.series;
+        match self {
+            Page::Briefing => "index.html".to_string(),
+            Page::Source(index) => shared.sources[index].href.clone(),
+            Page::SourceIndex => "sources/index.html".to_string(),
+            Page::Series(index) => series[index].href.clone(),
+            Page::NotFound => "404.html".to_string(),
+            Page::Annotations => "annotations.html".to_string(),
+            Page::Print(briefing) => print_path(briefing.map(|index| &series[index])),
+        }
     }
 
     /// The page as a file: its draft, rendered by the theme with the shared base context, and
