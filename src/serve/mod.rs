@@ -18,9 +18,10 @@ mod watch;
 /// function every byte a client sends goes through, so it is fuzzed on its own.
 pub use request::{Request, Status, Target, parse_request};
 
+use std::collections::HashSet;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -31,8 +32,8 @@ use thiserror::Error;
 
 use crate::console;
 use crate::annotate::resolve::Resolved;
-use crate::diagnostics::{Diagnostics, Severity, plural};
-use crate::site::{self, BuildOptions, Prepared, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, plural};
+use crate::site::{self, BuildOptions, Prepared, Reuse, Site};
 use demand::{Made, SiteFiles, Work};
 
 /// What `brief serve` is asked to do.
@@ -232,13 +233,17 @@ impl Rebuilder {
         let mut started = Some(started);
         let mut good: Option<Model> = None;
         let mut cause: Option<watch::Batch> = None;
+        let mut reuse = Reuse::default();
+        let mut shown = HashSet::new();
         loop {
             let began = Instant::now();
             if let Some(batch) = &cause {
                 announce(batch);
             }
             let mut diagnostics = Diagnostics::default();
-            let model = site::load(&self.build, &mut diagnostics).map(|site| {
+            let changed = |path: &Path| cause.as_ref().is_none_or(|batch| batch.touches(path));
+            let loaded = site::load_reusing(&self.build, &mut reuse, &changed, &mut diagnostics);
+            let model = loaded.map(|site| {
                 let resolved = site::resolve(&site, &mut diagnostics);
                 Model { site, resolved }
             });
@@ -246,7 +251,7 @@ impl Rebuilder {
                 site::prepare(&self.build.root, &m.site, &m.resolved, &mut diagnostics)
             });
             let failed = diagnostics.fails(self.build.deny_warnings) || prepared.is_none();
-            console::err(&diagnostics.report(self.quiet, self.styled));
+            console::err(&self.new_problems(&diagnostics, &mut shown));
             let report = Report {
                 elapsed: began.elapsed(),
                 annotations: model.as_ref().map_or(0, |m| m.resolved.annotations.len()),
@@ -286,6 +291,28 @@ impl Rebuilder {
                 None => return,
             }
         }
+    }
+
+    /// The report of the problems `shown` does not hold, which then holds those of this build,
+    /// and a line that counts those shown before: an archive with thousands of warnings would
+    /// otherwise print all of them on every save.
+    fn new_problems(&self, diagnostics: &Diagnostics, shown: &mut HashSet<Diagnostic>) -> String {
+        let (seen, new): (Vec<&Diagnostic>, Vec<&Diagnostic>) = diagnostics
+            .sorted()
+            .into_iter()
+            .filter(|d| !self.quiet || d.severity == Severity::Error)
+            .partition(|d| shown.contains(*d));
+        let new: Diagnostics = new.into_iter().cloned().collect();
+        let mut report = new.render(self.styled);
+        if !seen.is_empty() {
+            report.push_str(&format!(
+                "{} shown before {} still there\n",
+                plural(seen.len(), "problem"),
+                if seen.len() == 1 { "is" } else { "are" }
+            ));
+        }
+        *shown = diagnostics.sorted().into_iter().cloned().collect();
+        report
     }
 
     /// Makes the files connections ask for from `prepared` (none before the first good

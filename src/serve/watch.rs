@@ -81,6 +81,13 @@ impl Batch {
         }
     }
 
+    /// Whether `path` (relative to the root) may differ from what it was before the batch:
+    /// it, or a folder holding it, changed; or the watcher had problems and may have missed
+    /// events.
+    pub fn touches(&self, path: &Path) -> bool {
+        !self.errors.is_empty() || path.ancestors().any(|p| self.changed.contains(p))
+    }
+
     fn is_empty(&self) -> bool {
         self.changed.is_empty() && self.errors.is_empty()
     }

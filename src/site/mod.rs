@@ -3,8 +3,9 @@
 //! parallel), and [`build`] writes them through the safe writer. Each stage returns a value
 //! and the problems it found; every problem of a run is reported, then the run fails.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -49,8 +50,9 @@ pub struct Site {
     pub briefing: Briefing,
     /// `content/briefings/*.md`, newest first.
     pub series: Vec<SeriesBriefing>,
-    /// `content/sources/*.md`, sorted by slug.
-    pub sources: Vec<Source>,
+    /// `content/sources/*.md`, sorted by slug; shared with the next load when none changed
+    /// (see [`Reuse`]).
+    pub sources: Arc<[Source]>,
     /// `content/annotations/**/*.yaml`, in file order.
     pub annotations: Vec<Annotation>,
     /// What the annotation files hold but did not load, reported already.
@@ -150,6 +152,36 @@ pub fn write(options: &BuildOptions, outcome: &mut Outcome) {
 
 /// Reads `content/`: site.yaml, the briefing and the sources.
 pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Site> {
+    load_reusing(options, &mut Reuse::default(), &|_| true, diagnostics)
+}
+
+/// What `serve` keeps from one load for the next, so that a load parses again only what
+/// changed: the sources (all of them again when one changed, or the list, or the language)
+/// and each annotation file on its own, with the problems each gave.
+#[derive(Debug, Default)]
+pub struct Reuse {
+    sources: Option<LoadedSources>,
+    annotations: HashMap<PathBuf, model::LoadedFile>,
+}
+
+#[derive(Debug)]
+struct LoadedSources {
+    files: Vec<PathBuf>,
+    language: String,
+    sources: Arc<[Source]>,
+    broken: HashSet<String>,
+    problems: Vec<Diagnostic>,
+}
+
+/// [`load`], taking from `reuse` what an earlier load parsed of the files for which `changed`
+/// (given a path relative to the root) is false, and keeping this load's results there. The
+/// site and the problems are those [`load`] gives.
+pub fn load_reusing(
+    options: &BuildOptions,
+    reuse: &mut Reuse,
+    changed: &(dyn Fn(&Path) -> bool + Sync),
+    diagnostics: &mut Diagnostics,
+) -> Option<Site> {
     let root = &options.root;
     let mut config = read_optional(root, Path::new("content/site.yaml"), diagnostics)
         .map(|(file, text)| SiteConfig::parse(&file, &text))
@@ -175,8 +207,8 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
     }
     let series = series::load(root, diagnostics);
     let briefing = load_home(root, &config, !series.is_empty(), diagnostics);
-    let (sources, broken_sources) = load_sources(root, &config, diagnostics);
-    let (mut annotations, mut unloaded) = load_annotations(root, diagnostics);
+    let (sources, broken_sources) = load_sources(root, &config, reuse, changed, diagnostics);
+    let (mut annotations, mut unloaded) = load_annotations(root, reuse, changed, diagnostics);
     set_aside_on_broken_sources(&mut annotations, &mut unloaded, broken_sources);
     Some(Site {
         config,
@@ -213,7 +245,12 @@ fn load_home(
         .ok()
 }
 
-fn load_annotations(root: &Path, diagnostics: &mut Diagnostics) -> (Vec<Annotation>, Unloaded) {
+fn load_annotations(
+    root: &Path,
+    reuse: &mut Reuse,
+    changed: &(dyn Fn(&Path) -> bool + Sync),
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Annotation>, Unloaded) {
     let mut problems = Vec::new();
     let files = walk::files_under(
         root,
@@ -223,9 +260,13 @@ fn load_annotations(root: &Path, diagnostics: &mut Diagnostics) -> (Vec<Annotati
         &mut problems,
     );
     diagnostics.extend(problems);
+    let earlier = std::mem::take(&mut reuse.annotations);
     let loaded: Vec<(PathBuf, model::LoadedFile)> = files
         .into_par_iter()
         .map(|file| {
+            if let Some(loaded) = earlier.get(&file).filter(|_| !changed(&file)) {
+                return (file, loaded.clone());
+            }
             let loaded = match read_annotation_text(root, &file) {
                 Ok(text) => model::load_file(&file, &text),
                 Err(problem) => model::LoadedFile {
@@ -239,13 +280,14 @@ fn load_annotations(root: &Path, diagnostics: &mut Diagnostics) -> (Vec<Annotati
         .collect();
     let mut annotations = Vec::new();
     let mut unloaded = Unloaded::default();
-    for (file, mut found) in loaded {
-        annotations.append(&mut found.annotations);
-        diagnostics.extend(found.problems);
-        unloaded.ids.extend(found.failed_ids);
+    for (file, found) in loaded {
+        annotations.extend(found.annotations.iter().cloned());
+        diagnostics.extend(found.problems.iter().cloned());
+        unloaded.ids.extend(found.failed_ids.iter().cloned());
         if found.lost {
-            unloaded.files.push(file);
+            unloaded.files.push(file.clone());
         }
+        reuse.annotations.insert(file, found);
     }
     (annotations, unloaded)
 }
@@ -273,20 +315,41 @@ pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
 fn load_sources(
     root: &Path,
     config: &SiteConfig,
+    reuse: &mut Reuse,
+    changed: &(dyn Fn(&Path) -> bool + Sync),
     diagnostics: &mut Diagnostics,
-) -> (Vec<Source>, HashSet<String>) {
+) -> (Arc<[Source]>, HashSet<String>) {
+    let files = markdown_files(root, Path::new("content/sources"), diagnostics);
+    let same = |earlier: &&LoadedSources| {
+        earlier.files == files
+            && earlier.language == config.language
+            && !files.iter().any(|file| changed(file))
+    };
+    let loaded = match reuse.sources.take().filter(|earlier| same(&earlier)) {
+        Some(earlier) => earlier,
+        None => parse_sources(root, config, files),
+    };
+    diagnostics.extend(loaded.problems.iter().cloned());
+    let result = (Arc::clone(&loaded.sources), loaded.broken.clone());
+    reuse.sources = Some(loaded);
+    result
+}
+
+/// The sources of `files` that parse, the slugs of those that do not, and their problems.
+fn parse_sources(root: &Path, config: &SiteConfig, files: Vec<PathBuf>) -> LoadedSources {
     let slug_of = |file: &Path| -> String {
         file.file_stem()
             .map(|stem| stem.to_string_lossy().into_owned())
             .unwrap_or_default()
     };
+    let mut problems = Vec::new();
     let mut broken = HashSet::new();
-    let files: Vec<PathBuf> = markdown_files(root, Path::new("content/sources"), diagnostics)
-        .into_iter()
+    let publishable: Vec<PathBuf> = files
+        .iter()
         .filter(|file| {
             let fits = publishable_name(file);
             if !fits {
-                diagnostics.push(
+                problems.push(
                     Diagnostic::error("E012", "this source's name is too long for a page name")
                         .at(Location::file_start(file))
                         .label(format!("its page would be `sources/<name>.html`, over {MAX_NAME_BYTES} bytes"))
@@ -296,8 +359,9 @@ fn load_sources(
             }
             fits
         })
+        .cloned()
         .collect();
-    let parsed: Vec<(PathBuf, Result<Source, Vec<Diagnostic>>)> = files
+    let parsed: Vec<(PathBuf, Result<Source, Vec<Diagnostic>>)> = publishable
         .into_par_iter()
         .map(|file| {
             let source = read_text(root, &file)
@@ -310,13 +374,19 @@ fn load_sources(
     for (file, result) in parsed {
         match result {
             Ok(source) => sources.push(source),
-            Err(problems) => {
-                diagnostics.extend(problems);
+            Err(found) => {
+                problems.extend(found);
                 broken.insert(slug_of(&file));
             }
         }
     }
-    (sources, broken)
+    LoadedSources {
+        files,
+        language: config.language.clone(),
+        sources: sources.into(),
+        broken,
+        problems,
+    }
 }
 
 /// One mistake, one error: the annotations on a source file that did not load are set aside
