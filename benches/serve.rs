@@ -119,7 +119,9 @@ fn next_event(stream: &mut TcpStream) -> String {
     let mut seen = Vec::new();
     let mut byte = [0u8; 1];
     loop {
-        stream.read_exact(&mut byte).expect("the event stream stays open");
+        stream
+            .read_exact(&mut byte)
+            .expect("the event stream stays open");
         seen.push(byte[0]);
         if seen.ends_with(b"\n\n")
             && let Some(name) = String::from_utf8_lossy(&seen)

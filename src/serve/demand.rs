@@ -8,8 +8,8 @@
 //! of them is asked for. So a save re-renders the page being viewed, not the whole archive.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::mpsc::{self, Sender, SyncSender};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Sender, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -123,7 +123,9 @@ impl SiteFiles {
                         .map(|(path, bytes)| (path, Bytes::from(bytes))),
                 );
             }
-            return Ok(made.get(key).map_or(Made::Missing, |b| Made::File(Arc::clone(b))));
+            return Ok(made
+                .get(key)
+                .map_or(Made::Missing, |b| Made::File(Arc::clone(b))));
         }
         let Some(page) = prepared.render_page(key) else {
             return Ok(Made::Missing);

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::demand::SiteFiles;
 use super::http::EVENTS_PATH;
 use crate::diagnostics::{Diagnostics, Severity};
-use super::demand::SiteFiles;
 
 /// A good build, held in memory so a rebuild swaps the whole site at once and no request can
 /// see a half-written folder.

@@ -30,8 +30,8 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
-use crate::console;
 use crate::annotate::resolve::Resolved;
+use crate::console;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, plural};
 use crate::site::{self, BuildOptions, Prepared, Reuse, Site};
 use demand::{Made, SiteFiles, Work};
@@ -395,10 +395,7 @@ impl Report<'_> {
     fn failure(&self) -> String {
         let errors = self.diagnostics.count(Severity::Error);
         let problems = if errors == 0 {
-            plural(
-                self.diagnostics.count(Severity::Warning),
-                "denied warning",
-            )
+            plural(self.diagnostics.count(Severity::Warning), "denied warning")
         } else {
             plural(errors, "error")
         };

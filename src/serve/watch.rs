@@ -301,6 +301,20 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_touches_the_files_it_names_and_those_in_folders_it_names() {
+        let mut batch = Batch::default();
+        batch
+            .changed
+            .insert(PathBuf::from("content/annotations/a.yaml"));
+        batch.changed.insert(PathBuf::from("content/sources"));
+        assert!(batch.touches(Path::new("content/annotations/a.yaml")));
+        assert!(batch.touches(Path::new("content/sources/x.md")));
+        assert!(!batch.touches(Path::new("content/annotations/b.yaml")));
+        batch.errors.push("events were lost".to_string());
+        assert!(batch.touches(Path::new("content/annotations/b.yaml")));
+    }
+
+    #[test]
     fn reads_do_not_rebuild() {
         assert!(!is_relevant_kind(EventKind::Access(AccessKind::Open(
             AccessMode::Any

@@ -9,7 +9,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::util::{BRIEFING, Site};
+use crate::util::{BRIEFING, SOURCE, Site};
 
 /// Long enough for a build on a loaded CI machine; reached only when something is wrong.
 const WAIT: Duration = Duration::from_secs(20);
@@ -858,4 +858,176 @@ fn index_status(port: u16) -> u16 {
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes).expect("the whole answer");
     Response::parse(&bytes).status
+}
+
+/// The files of a fresh `brief build` of the site as it is now, by path, and its number of
+/// warnings.
+fn fresh_build(site: &Site) -> (Vec<(String, Vec<u8>)>, usize) {
+    let out = tempfile::tempdir().expect("a temp folder");
+    let output = out.path().join("site");
+    let run = site.brief(&["build", "--output", &output.to_string_lossy()]);
+    assert_eq!(run.code(), 0, "a fresh build succeeds:\n{}", run.stderr());
+    let files = walkdir::WalkDir::new(&output)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        // The writer's mark on a folder it made is not part of the site.
+        .filter(|entry| entry.file_type().is_file() && entry.file_name() != ".brief-output")
+        .map(|entry| {
+            let path = entry.path().strip_prefix(&output).expect("inside");
+            let bytes = std::fs::read(entry.path()).expect("readable");
+            (path.to_string_lossy().replace('\\', "/"), bytes)
+        })
+        .collect();
+    (files, run.stderr().matches("warning[").count())
+}
+
+/// The diagnostics of a fresh `brief check`, as code and place, sorted.
+fn fresh_check(site: &Site) -> Vec<String> {
+    let run = site.brief(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout()).expect("JSON");
+    places(&json["diagnostics"])
+}
+
+fn places(diagnostics: &serde_json::Value) -> Vec<String> {
+    let mut places: Vec<String> = diagnostics
+        .as_array()
+        .expect("a list of diagnostics")
+        .iter()
+        .map(|d| {
+            let place = |key: &str| {
+                d.get(key)
+                    .or_else(|| d.get("location").and_then(|l| l.get(key)))
+            };
+            format!(
+                "{} {}:{}:{}",
+                d["code"].as_str().unwrap_or_default(),
+                place("file").and_then(|f| f.as_str()).unwrap_or_default(),
+                place("line").map(ToString::to_string).unwrap_or_default(),
+                place("column").map(ToString::to_string).unwrap_or_default(),
+            )
+        })
+        .collect();
+    places.sort();
+    places
+}
+
+/// What the server sends for every file a fresh build writes, less the live script, is that
+/// file; and the rebuild line counts the fresh build's warnings.
+fn assert_serves_a_fresh_build(server: &mut Server, site: &Site, step: &str) {
+    let rebuilt = server
+        .wait_for_line(|l| l.starts_with("out: rebuilt in "))
+        .unwrap_or_else(|| panic!("{step}: a rebuilt line"));
+    let (files, warnings) = fresh_build(site);
+    assert!(
+        rebuilt.ends_with(&format!(" {}", plural_warnings(warnings))),
+        "{step}: {rebuilt}"
+    );
+    for (path, bytes) in files {
+        let served = server.get(&format!("/{path}"));
+        assert_eq!(served.status, 200, "{step}: /{path}");
+        let body = match served.body.find("<script id=\"__brief-live\">") {
+            Some(at) => {
+                let end = at + served.body[at..].find("</script>\n").expect("closed") + 10;
+                format!("{}{}", &served.body[..at], &served.body[end..])
+            }
+            None => served.body.clone(),
+        };
+        assert!(
+            body == String::from_utf8_lossy(&bytes),
+            "{step}: /{path} differs from a fresh build"
+        );
+    }
+}
+
+fn plural_warnings(n: usize) -> String {
+    format!("{n} warning{}", if n == 1 { "" } else { "s" })
+}
+
+/// Regression guard for the incremental rebuild: after each edit (add an annotation, break
+/// it, fix it, delete an annotation file, edit a source), what `serve` serves and reports is
+/// what a fresh build of the same files gives.
+#[test]
+fn incremental_rebuilds_serve_what_a_fresh_build_gives() {
+    const B: &str = "---\ntitle: B source\noutlet: Other\ndate: 2025-02-01\nlanguage: en\n---\n\nIt said 40 jobs came and \"went\".\n";
+    const JOBS: &str = "- id: jobs\n  kind: figure\n  source: b-source\n  quote: \"40 jobs\"\n  value: 40\n  unit: jobs\n";
+    let site = Site::minimal()
+        .file("content/sources/b-source.md", B)
+        .file("content/annotations/a.yaml", ANNOTATION)
+        .file("content/annotations/b.yaml", JOBS)
+        .file(
+            "content/index.md",
+            briefing("Son pledged [$500 billion](@pledge); 40 jobs, uncited."),
+        );
+    let mut server = Server::start(&site, &[]);
+    let mut events = server.events();
+    events.expect("hello");
+    let went = "- id: went\n  kind: quote\n  source: b-source\n  quote: went\n  note: A word.\n";
+    let steps = [
+        ("add", "content/annotations/b.yaml", format!("{JOBS}{went}")),
+        ("fix", "content/annotations/b.yaml", format!("{JOBS}{went}")),
+        (
+            "edit a source",
+            "content/sources/a-source.md",
+            SOURCE.replace("second paragraph", "next paragraph"),
+        ),
+    ];
+    for (step, path, text) in &steps {
+        if *step == "fix" {
+            save(
+                &site,
+                path,
+                &format!("{JOBS}{}", went.replace("went", "gone")),
+            );
+            let error = events.expect("build-error");
+            let json: serde_json::Value = serde_json::from_str(&error.data).expect("JSON");
+            assert_eq!(places(&json["diagnostics"]), fresh_check(&site), "break");
+            assert!(!fresh_check(&site).is_empty(), "the break is an error");
+            server
+                .wait_for_line(|l| l.starts_with("err: rebuild failed"))
+                .expect("a failure line");
+        }
+        save(&site, path, text);
+        events.expect("reload");
+        assert_serves_a_fresh_build(&mut server, &site, step);
+    }
+    std::fs::remove_file(site.root().join("content/annotations/b.yaml")).expect("removed");
+    events.expect("reload");
+    assert_serves_a_fresh_build(&mut server, &site, "delete an annotation file");
+}
+
+/// A rebuild prints the problems it has not shown yet, and only counts the others: an archive
+/// with thousands of warnings printed all of them on every save.
+#[test]
+fn a_rebuild_prints_only_new_problems() {
+    let site = Site::minimal().file("content/index.md", briefing("It has 40 jobs, uncited."));
+    let mut server = Server::start(&site, &[]);
+    let mut events = server.events();
+    events.expect("hello");
+    server
+        .wait_for_line(|l| l.starts_with("out: built in"))
+        .expect("a built line");
+    save(
+        &site,
+        "content/index.md",
+        &briefing("It has 40 jobs, uncited.\n\nAnd 7 more."),
+    );
+    events.expect("reload");
+    let rebuilt = server
+        .wait_for_line(|l| l.starts_with("out: rebuilt in"))
+        .expect("a rebuilt line");
+    let log = server.seen.join("\n");
+    assert_eq!(log.matches("the figure \"40 jobs\"").count(), 1, "{log}");
+    assert_eq!(log.matches("the figure \"7\"").count(), 1, "{log}");
+    let before = log.matches("warning[").count() - 1;
+    assert!(
+        rebuilt.ends_with(&format!("{} warnings", before + 1)),
+        "{rebuilt}"
+    );
+    assert!(
+        log.contains(&format!(
+            "err: {before} problems shown before are still there"
+        )),
+        "{log}"
+    );
 }
