@@ -188,7 +188,7 @@ pub fn too_large(file: &Path, bytes: u64) -> Diagnostic {
 
 /// What one annotation file gives: the entries that loaded and the problems of the others.
 /// One bad entry costs only itself.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct LoadedFile {
     /// The entries that are well formed.
     pub annotations: Vec<Annotation>,

@@ -260,12 +260,13 @@ fn load_annotations(
         &mut problems,
     );
     diagnostics.extend(problems);
-    let earlier = std::mem::take(&mut reuse.annotations);
-    let loaded: Vec<(PathBuf, model::LoadedFile)> = files
+    let mut earlier = std::mem::take(&mut reuse.annotations);
+    // Only the files not kept from the earlier load are read (`None`: kept).
+    let loaded: Vec<(PathBuf, Option<model::LoadedFile>)> = files
         .into_par_iter()
         .map(|file| {
-            if let Some(loaded) = earlier.get(&file).filter(|_| !changed(&file)) {
-                return (file, loaded.clone());
+            if earlier.contains_key(&file) && !changed(&file) {
+                return (file, None);
             }
             let loaded = match read_annotation_text(root, &file) {
                 Ok(text) => model::load_file(&file, &text),
@@ -275,12 +276,15 @@ fn load_annotations(
                     ..model::LoadedFile::default()
                 },
             };
-            (file, loaded)
+            (file, Some(loaded))
         })
         .collect();
     let mut annotations = Vec::new();
     let mut unloaded = Unloaded::default();
-    for (file, found) in loaded {
+    for (file, read) in loaded {
+        let Some(found) = read.or_else(|| earlier.remove(&file)) else {
+            continue;
+        };
         annotations.extend(found.annotations.iter().cloned());
         diagnostics.extend(found.problems.iter().cloned());
         unloaded.ids.extend(found.failed_ids.iter().cloned());

@@ -8,6 +8,7 @@
 //! and returns; with `BRIEF_REQUIRE_BROWSER=1` (set by `.ci/run`, which installs them all) a
 //! missing tool fails the test instead, so CI always runs them.
 
+mod live;
 mod reading;
 mod server;
 mod webdriver;
