@@ -222,16 +222,7 @@ fn folder_size(dir: &Path) -> u64 {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1_000, 10_000]
-    } else {
-        sizes
-    };
-    for n in sizes {
+    for n in archive::sizes_from_args() {
         bench(n);
     }
 }

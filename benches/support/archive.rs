@@ -64,6 +64,20 @@ fn vocabulary() -> Vec<String> {
     words
 }
 
+/// The sizes of archive a benchmark's arguments name (`-- 1000 10000`); 1,000 and 10,000
+/// when none does.
+pub fn sizes_from_args() -> Vec<usize> {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        vec![1_000, 10_000]
+    } else {
+        sizes
+    }
+}
+
 /// The slug of source `i`.
 pub fn slug(i: usize) -> String {
     format!("s{i:05}")
