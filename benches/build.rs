@@ -6,9 +6,11 @@
 //! - peak memory (VmHWM) of the process at the end.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use brief::diagnostics::Diagnostics;
+use brief::output::SiteFiles;
 use brief::site::{self, BuildOptions};
 
 const RUNS: usize = 20;
@@ -44,18 +46,16 @@ fn stages(root: &Path, label: &str) {
     let resolve = time(RUNS, || site::resolve(&site, &mut Diagnostics::default()));
     let resolved = site::resolve(&site, &mut Diagnostics::default());
     let render = time(RUNS, || {
-        site::render(root, &site, &resolved, &mut Diagnostics::default())
+        let files = Mutex::new(SiteFiles::new());
+        site::render(root, &site, &resolved, &files, &mut Diagnostics::default());
+        files
     });
     let out = tempfile_dir().join(label);
     let build_options = BuildOptions {
         output: Some(out.clone()),
         ..options.clone()
     };
-    let build = time(RUNS, || {
-        let mut outcome = site::build(&build_options);
-        site::write(&build_options, &mut outcome);
-        outcome
-    });
+    let build = time(RUNS, || site::build_into_output(&build_options));
     report(
         &format!("{label}: load ({} sources)", site.sources.len()),
         load,

@@ -6,6 +6,9 @@
 //! [`RUNS`] runs each, output to memory, and prints median wall time, CPU time, peak RSS, pages
 //! per second and the ratios brief/peer. `brief check` is timed too. A peer not on PATH is
 //! skipped with a note. Timing and memory come from `/usr/bin/time` (GNU time).
+//!
+//! `cargo bench --bench scale -- --generate 1000` only writes the brief site of each N to
+//! `/dev/shm/brief-scale-<N>/brief` and keeps it, for profiling one command on it.
 
 #[path = "support/archive.rs"]
 mod archive;
@@ -150,7 +153,7 @@ fn tools(dir: &Path, n: usize) -> Vec<Tool> {
 }
 
 fn bench(n: usize) {
-    let dir = PathBuf::from("/dev/shm").join(format!("brief-scale-{n}"));
+    let dir = archive_dir(n);
     let _ = std::fs::remove_dir_all(&dir);
     archive::write_brief_site(&dir.join("brief"), n);
     let tools = tools(&dir, n);
@@ -221,8 +224,20 @@ fn folder_size(dir: &Path) -> u64 {
         .sum()
 }
 
+fn archive_dir(n: usize) -> PathBuf {
+    PathBuf::from("/dev/shm").join(format!("brief-scale-{n}"))
+}
+
 fn main() {
+    let generate_only = std::env::args().any(|a| a == "--generate");
     for n in archive::sizes_from_args() {
-        bench(n);
+        if generate_only {
+            let root = archive_dir(n).join("brief");
+            let _ = std::fs::remove_dir_all(&root);
+            archive::write_brief_site(&root, n);
+            println!("{}", root.display());
+        } else {
+            bench(n);
+        }
     }
 }

@@ -194,9 +194,7 @@ fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitC
     let show_progress = verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
     let outcome = with_progress(show_progress, console::err, || {
         if write {
-            let mut outcome = site::build(options);
-            site::write(options, &mut outcome);
-            outcome
+            site::build_into_output(options)
         } else {
             site::check(options)
         }
@@ -208,10 +206,9 @@ fn run_build(options: &BuildOptions, write: bool, verbosity: Verbosity) -> ExitC
     );
     if verbosity == Verbosity::Verbose {
         let written: String = outcome
-            .files
+            .written
             .iter()
-            .flatten()
-            .map(|(path, bytes)| format!("  {path} ({} bytes)\n", bytes.len()))
+            .map(|(path, size)| format!("  {path} ({size} bytes)\n"))
             .collect();
         console::err(&written);
     }

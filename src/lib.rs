@@ -1,8 +1,8 @@
 //! brief: a static site generator for annotated briefings.
 //!
 //! The build is a straight line of stages over one immutable model: [`site::load`] reads the
-//! content, [`site::render`] renders pages in parallel, [`output::write_site`] swaps the new
-//! site in atomically. Problems are [`diagnostics::Diagnostic`] values, reported all at once by
+//! content, [`site::render`] renders pages in parallel into an [`output::Sink`], and
+//! [`output::Staging`] swaps the new site in atomically. Problems are [`diagnostics::Diagnostic`] values, reported all at once by
 //! the [`cli`] at the edge.
 
 pub mod annotate;

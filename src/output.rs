@@ -1,8 +1,10 @@
 //! The safe, atomic writer of the built site.
 //!
-//! The whole site is rendered in memory first; this module then writes it into a staging
-//! folder beside the output and swaps the two in one step, so a failed build, a crash or a
-//! Ctrl-C half-way leaves the previous site as it was, and a reader never sees it missing.
+//! The render stage hands each file to a [`Sink`] as soon as it is made. `build` writes them
+//! into a [`Staging`] folder beside the output and, once the whole site rendered without
+//! failing, swaps the two in one step, so a failed build, a crash or a Ctrl-C half-way leaves
+//! the previous site as it was, and a reader never sees it missing; no build holds its whole
+//! site in memory. `serve` collects the files in memory instead ([`SiteFiles`] is a sink too).
 //! It writes only relative paths made of plain names, whatever a slug or id says, and it
 //! refuses to replace a folder it did not create (brief leaves a marker file in its output),
 //! so `--output ~` cannot wipe a home folder. Paths are compared after resolving symlinks, so
@@ -10,14 +12,14 @@
 //! A lock file beside the output lets one build at a time write it; another gets a clear
 //! error instead of mixing files.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
-use std::io;
+use std::io::{self, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rayon::prelude::*;
 use thiserror::Error;
 
 /// The file brief leaves in every output folder it creates.
@@ -79,40 +81,144 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Writes `files` as the new contents of `output`, replacing what a previous build left there.
-pub fn write_site(output: &Path, root: &Path, files: &SiteFiles) -> Result<(), WriteError> {
-    for path in files.keys() {
+/// Where the render stage puts each file of the site as it makes it, from any thread.
+pub trait Sink: Sync {
+    /// Makes the file at `path`, relative to the output folder (`/`-separated), from what
+    /// `contents` writes into it (a large file is written as it is made, never held whole);
+    /// returns its size in bytes.
+    fn write(&self, path: &str, contents: &mut Contents<'_>) -> Result<usize, WriteError>;
+
+    /// Makes the file at `path` of `bytes`.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<usize, WriteError> {
+        self.write(path, &mut |out| out.write_all(bytes))
+    }
+}
+
+/// What writes a file's contents.
+pub type Contents<'a> = dyn FnMut(&mut dyn Write) -> io::Result<()> + 'a;
+
+/// A file's contents in memory.
+fn in_memory(path: &str, contents: &mut Contents<'_>) -> Result<Vec<u8>, WriteError> {
+    check_relative(path)?;
+    let mut bytes = Vec::new();
+    contents(&mut bytes).map_err(io_error(Path::new(path)))?;
+    Ok(bytes)
+}
+
+/// The site in memory, for `serve`.
+impl Sink for Mutex<SiteFiles> {
+    fn write(&self, path: &str, contents: &mut Contents<'_>) -> Result<usize, WriteError> {
+        let bytes = in_memory(path, contents)?;
+        let size = bytes.len();
+        self.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_string(), bytes);
+        Ok(size)
+    }
+}
+
+/// Nowhere: for a build that renders only to report problems (its output cannot be written,
+/// or its content has errors already).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, path: &str, contents: &mut Contents<'_>) -> Result<usize, WriteError> {
+        in_memory(path, contents).map(|bytes| bytes.len())
+    }
+}
+
+/// A site being written: files go into a staging folder beside the output as they come;
+/// [`Staging::finish`] swaps it in whole. Dropped unfinished (the build failed), the staging
+/// folder is deleted and the previous output stays as it was.
+pub struct Staging {
+    staging: PathBuf,
+    output: PathBuf,
+    /// The folders made so far, so each is created once.
+    folders: Mutex<HashSet<PathBuf>>,
+    finished: bool,
+    /// Held until the swap: one build at a time writes this output.
+    _lock: Lock,
+}
+
+impl Staging {
+    /// Checks that `output` may be replaced and starts its staging folder.
+    pub fn begin(output: &Path, root: &Path) -> Result<Staging, WriteError> {
+        let shown = output.to_path_buf();
+        let output = absolute(output)?;
+        if fs::symlink_metadata(&output).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(WriteError::Symlink(shown));
+        }
+        let output = resolved(&output)?;
+        let root = resolved(&absolute(root)?)?;
+        if root.starts_with(&output) {
+            return Err(WriteError::ContainsRoot(shown));
+        }
+        if output.starts_with(root.join("content")) {
+            return Err(WriteError::InsideContent(shown));
+        }
+        let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+            return Err(WriteError::ContainsRoot(shown));
+        };
+        let name = name.to_string_lossy().into_owned();
+        fs::create_dir_all(parent).map_err(io_error(parent))?;
+        let lock = lock(&parent.join(format!(".{name}.brief-lock")), &shown)?;
+        if output.exists() && !is_ours(&output)? {
+            return Err(WriteError::NotOurs(shown));
+        }
+        remove_litter(parent, &name);
+        let staging = parent.join(format!(".{name}.brief-new-{}", unique_suffix()));
+        fs::create_dir(&staging).map_err(io_error(&staging))?;
+        Ok(Staging {
+            staging,
+            output,
+            folders: Mutex::new(HashSet::new()),
+            finished: false,
+            _lock: lock,
+        })
+    }
+
+    /// Leaves brief's marker and puts the staged site in the place of the output.
+    pub fn finish(mut self) -> Result<(), WriteError> {
+        let marker = self.staging.join(MARKER);
+        fs::write(
+            &marker,
+            "This folder is written by `brief build`; it is replaced whole by each build.\n",
+        )
+        .map_err(io_error(&marker))?;
+        swap(&self.staging, &self.output)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, path: &str, contents: &mut Contents<'_>) -> Result<usize, WriteError> {
         check_relative(path)?;
+        let path = self.staging.join(path);
+        if let Some(folder) = path.parent().filter(|folder| *folder != self.staging) {
+            let mut made = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+            if !made.contains(folder) {
+                fs::create_dir_all(folder).map_err(io_error(folder))?;
+                made.insert(folder.to_path_buf());
+            }
+        }
+        let written = fs::File::create(&path).and_then(|file| {
+            let mut out = io::BufWriter::new(file);
+            contents(&mut out)?;
+            let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            file.stream_position()
+        });
+        let size = written.map_err(io_error(&path))?;
+        Ok(usize::try_from(size).unwrap_or(usize::MAX))
     }
-    let shown = output.to_path_buf();
-    let output = absolute(output)?;
-    if fs::symlink_metadata(&output).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(WriteError::Symlink(shown));
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
     }
-    let output = resolved(&output)?;
-    let root = resolved(&absolute(root)?)?;
-    if root.starts_with(&output) {
-        return Err(WriteError::ContainsRoot(shown));
-    }
-    if output.starts_with(root.join("content")) {
-        return Err(WriteError::InsideContent(shown));
-    }
-    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
-        return Err(WriteError::ContainsRoot(shown));
-    };
-    let name = name.to_string_lossy().into_owned();
-    fs::create_dir_all(parent).map_err(io_error(parent))?;
-    let _lock = lock(&parent.join(format!(".{name}.brief-lock")), &shown)?;
-    if output.exists() && !is_ours(&output)? {
-        return Err(WriteError::NotOurs(shown));
-    }
-    remove_litter(parent, &name);
-    let staging = parent.join(format!(".{name}.brief-new-{}", unique_suffix()));
-    let result = stage(&staging, files).and_then(|()| swap(&staging, &output));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
 }
 
 /// Holds the exclusive lock of one output folder while it lives.
@@ -232,31 +338,6 @@ fn is_ours(output: &Path) -> Result<bool, WriteError> {
     Ok(entries.next().is_none())
 }
 
-fn stage(staging: &Path, files: &SiteFiles) -> Result<(), WriteError> {
-    fs::create_dir(staging).map_err(io_error(staging))?;
-    // Folders first, each once; then the files from both cores (a large archive is ten
-    // thousand pages).
-    let folders: BTreeSet<&Path> = files
-        .keys()
-        .filter_map(|relative| Path::new(relative).parent())
-        .filter(|folder| !folder.as_os_str().is_empty())
-        .collect();
-    for folder in folders {
-        let path = staging.join(folder);
-        fs::create_dir_all(&path).map_err(io_error(&path))?;
-    }
-    files.par_iter().try_for_each(|(relative, bytes)| {
-        let path = staging.join(relative);
-        fs::write(&path, bytes).map_err(io_error(&path))
-    })?;
-    let marker = staging.join(MARKER);
-    fs::write(
-        &marker,
-        "This folder is written by `brief build`; it is replaced whole by each build.\n",
-    )
-    .map_err(io_error(&marker))
-}
-
 /// Puts `staging` in the place of `output`. Where the system can, the two folders trade
 /// places in one step, so `output` never goes missing; elsewhere the old one is renamed away
 /// first. What was the output is then deleted.
@@ -305,6 +386,15 @@ fn exchange(_: &Path, _: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `files` as a build does: staged, then swapped in.
+    fn write_site(output: &Path, root: &Path, files: &SiteFiles) -> Result<(), WriteError> {
+        let staging = Staging::begin(output, root)?;
+        for (path, bytes) in files {
+            staging.put(path, bytes)?;
+        }
+        staging.finish()
+    }
 
     fn files(pairs: &[(&str, &str)]) -> SiteFiles {
         pairs

@@ -78,6 +78,9 @@ pub struct Quote<'a> {
     pub suffix: Option<&'a str>,
 }
 
+/// From this many distinct quotes on one source, [`anchor_all`] searches with an automaton.
+const AUTOMATON_PATTERNS: usize = 8;
+
 /// Anchors every quote of one source, each as [`anchor`] would: one pass of an Aho–Corasick
 /// automaton over the folded text finds every occurrence of every quote, where a search per
 /// quote reads the text once per quote (10,000 quotes on one source read it 10,000 times).
@@ -92,19 +95,26 @@ pub fn anchor_all(source: &Folded, original: &str, quotes: &[Quote<'_>]) -> Vec<
         });
     }
     let mut starts: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
-    // A source holds a few quotes: building a DFA for them cost more than the search saves.
-    let automaton = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(&patterns);
+    // A source holds a few quotes: building a DFA for them cost more than the search saves,
+    // and for the usual handful, building even an NFA costs more than one search per quote.
+    let automaton = (patterns.len() >= AUTOMATON_PATTERNS)
+        .then(|| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&patterns)
+                .ok()
+        })
+        .flatten();
     match automaton {
         // Overlapping matches, as `occurrences` finds them; in text order for each pattern.
-        Ok(automaton) => {
+        Some(automaton) => {
             for found in automaton.find_overlapping_iter(&source.text) {
                 starts[found.pattern().as_usize()].push(found.start());
             }
         }
-        // Past the automaton's size limits: one search per quote, slower but the same result.
-        Err(_) => {
+        // A few quotes, or past the automaton's size limits: one search per quote, the same
+        // result.
+        None => {
             for (pattern, found) in patterns.iter().zip(&mut starts) {
                 found.extend(occurrences(&source.text, pattern));
             }
@@ -311,7 +321,8 @@ mod tests {
         let mut state: u64 = 42;
         for _ in 0..200 {
             let text = phrase(&mut state, 60);
-            let quotes: Vec<(String, Option<String>, Option<String>)> = (0..next(&mut state, 12))
+            // Up to 23 quotes: below and above `AUTOMATON_PATTERNS`, both ways of searching.
+            let quotes: Vec<(String, Option<String>, Option<String>)> = (0..next(&mut state, 24))
                 .map(|_| {
                     let quote = phrase(&mut state, 4);
                     let prefix = (next(&mut state, 3) == 0).then(|| phrase(&mut state, 2));

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::markdown::{self, Markdown, MarkdownOptions};
+use crate::markdown::{self, Markdown, MarkdownOptions, ReaderText};
 use crate::yaml;
 
 /// Sources are shown as imported: no smart punctuation, raw HTML shown as text.
@@ -251,8 +251,27 @@ pub struct Source {
     pub meta: SourceMeta,
     /// The file.
     pub markdown: MarkdownFile,
-    /// The parsed body, with the text a reader sees, which annotations anchor against.
-    pub body: Markdown,
+    /// What the build keeps of the parsed body.
+    pub body: SourceBody,
+}
+
+/// What the build keeps of a source's parsed body for the whole run: the text a reader sees,
+/// which annotations anchor against. Its Markdown events (several times the size of the
+/// text, as owned strings and places) are not kept for a whole archive at once:
+/// [`Source::parsed`] parses the body again for the one page that shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceBody {
+    /// The reader text, with its map back to the Markdown.
+    pub text: ReaderText,
+}
+
+impl Source {
+    /// The body parsed again, events and all, for rendering its text. It parsed at load, and
+    /// parsing is deterministic: the same events, the same reader text.
+    pub fn parsed(&self) -> Markdown {
+        markdown::parse(self.markdown.body(), SOURCE_MARKDOWN)
+            .expect("a source's body parsed when it loaded, and parses the same again")
+    }
 }
 
 /// The briefing, `content/index.md`.
@@ -346,7 +365,7 @@ pub fn parse_source(
         slug,
         meta,
         markdown,
-        body,
+        body: SourceBody { text: body.text },
     })
 }
 
@@ -462,6 +481,17 @@ mod tests {
             parse_source(Path::new("content/sources/a.md"), text, "en").expect_err("bad date");
         let location = errors[0].location.as_ref().expect("located");
         assert_eq!((errors[0].code, location.line), ("E005", 4));
+    }
+
+    /// A source page renders events parsed again: their reader text must be the one the
+    /// annotations anchored against.
+    #[test]
+    fn parsed_again_the_body_has_the_kept_reader_text() {
+        let text = "---\ntitle: T\noutlet: O\ndate: unknown\n---\n# A *head*\n\nSaid \"[$5 billion](https://x.org)\" and `code`.\n\n> quote\n\n```rust\nlet x = 1;\n```\n".to_string();
+        let source = parse_source(Path::new("content/sources/a.md"), text, "en").expect("valid");
+        let parsed = source.parsed();
+        assert_eq!(parsed.text, source.body.text);
+        assert!(parsed.events.len() > 10, "{:?}", parsed.events);
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub fn source_html(
                 String::new()
             })
     };
-    let events = passages::apply(&source.body, &marks, &mut group);
+    let events = passages::apply(&source.parsed(), &marks, &mut group);
     match failure {
         Some(problem) => Err(problem),
         None => Ok(crate::markdown::render(events.into_iter())),

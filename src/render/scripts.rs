@@ -103,18 +103,12 @@ pub fn search_files(
 ) -> Vec<(String, String)> {
     let entries = entries(briefings, sources, resolved);
     // Each entry is written once and its words found once, in parallel.
-    let written: Vec<(String, EntryWords<'_>)> = entries
-        .par_iter()
-        .map(|entry| {
-            let json = serde_json::to_string(entry).expect("an entry of strings serialises");
-            (json, entry_words(entry))
-        })
+    let (mut files, starts) = chunks(in_batches(&entries, |entry| {
+        serde_json::to_string(entry).expect("an entry of strings serialises")
+    }));
+    let mut words: Vec<(Cow<'_, str>, Vec<usize>)> = postings(in_batches(&entries, entry_words))
+        .into_iter()
         .collect();
-    let (mut files, starts) = chunks(written.iter().map(|(json, _)| json.as_str()));
-    let mut words: Vec<(Cow<'_, str>, Vec<usize>)> =
-        postings(written.into_iter().map(|(_, words)| words))
-            .into_iter()
-            .collect();
     words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Sorted words sharing their first two characters are neighbours: a shard is a run.
     let shards: Vec<&[(Cow<'_, str>, Vec<usize>)]> = words
@@ -140,10 +134,24 @@ pub fn search_files(
     files
 }
 
+/// How many entries [`in_batches`] takes at once.
+const ENTRY_BATCH: usize = 1024;
+
+/// `make` of each entry, in order, made in parallel a batch of entries at a time: made for
+/// every entry of an archive at once, their words alone held hundreds of MB.
+fn in_batches<'e, T: Send>(
+    entries: &'e [Entry],
+    make: impl Fn(&'e Entry) -> T + Sync + Send,
+) -> impl Iterator<Item = T> {
+    entries
+        .chunks(ENTRY_BATCH)
+        .flat_map(move |batch| batch.par_iter().map(&make).collect::<Vec<T>>())
+}
+
 /// The chunk files of the entries (their JSON texts, in order) and the first entry of each.
 /// A chunk closes before the entry that would take it past [`CHUNK_BYTES`] (as written, JSON
 /// escapes included), so only an entry larger than that on its own makes a larger chunk.
-fn chunks<'e>(entries: impl Iterator<Item = &'e str>) -> (Vec<(String, String)>, Vec<usize>) {
+fn chunks(entries: impl Iterator<Item = String>) -> (Vec<(String, String)>, Vec<usize>) {
     let mut files = Vec::new();
     let mut starts: Vec<usize> = Vec::new();
     let mut chunk = String::new();
@@ -156,7 +164,7 @@ fn chunks<'e>(entries: impl Iterator<Item = &'e str>) -> (Vec<(String, String)>,
             starts.push(index);
         }
         chunk.push(if chunk.is_empty() { '[' } else { ',' });
-        chunk.push_str(json);
+        chunk.push_str(&json);
     }
     if !chunk.is_empty() {
         files.push(chunk_file(starts.len() - 1, &chunk));

@@ -1,11 +1,12 @@
 //! The build, as a straight line of stages over one site model:
-//! [`load`] reads and parses the content, [`render`] turns the model into files (pages in
-//! parallel), and [`build`] writes them through the safe writer. Each stage returns a value
-//! and the problems it found; every problem of a run is reported, then the run fails.
+//! [`load`] reads and parses the content, [`resolve`] anchors and cites, [`render`] turns the
+//! model into files (pages in parallel) handed one by one to a sink: [`build_into_output`]
+//! stages them on disk through the safe writer, [`build`] keeps them in memory. Each stage
+//! returns a value and the problems it found; every problem of a run is reported, then the run fails.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -70,9 +71,10 @@ pub struct Outcome {
     pub annotations: usize,
     /// How long the run took.
     pub elapsed: Duration,
-    /// The site's files, when it rendered: [`write`] puts them on disk, `serve` answers from
-    /// them, `check` drops them.
+    /// The site's files, when [`build`] rendered it in memory (`serve` answers from them).
     pub files: Option<SiteFiles>,
+    /// The path and size of each file rendered, sorted.
+    pub written: Vec<(String, usize)>,
     /// Whether the run failed (errors, or warnings under `--deny-warnings`).
     pub failed: bool,
 }
@@ -91,63 +93,118 @@ impl Outcome {
     }
 }
 
-/// Builds the site in memory: load, resolve, render. Nothing is written (see [`write`]).
+/// Builds the site in memory: load, resolve, render. Nothing is written.
 pub fn build(options: &BuildOptions) -> Outcome {
-    run(options, true)
+    run(options, Stage::Memory)
+}
+
+/// Builds the site into its output folder (`public/` by default): each file is written into
+/// a staging folder as it is rendered, and the folder is swapped in whole once the site built
+/// without failing; a site that cannot be written fails the outcome with E008.
+pub fn build_into_output(options: &BuildOptions) -> Outcome {
+    run(options, Stage::Output)
 }
 
 /// Checks the site: load and resolve, every problem reported, and of the render stage only
 /// what can fail on the content (see [`check_render`]); no page is rendered.
 pub fn check(options: &BuildOptions) -> Outcome {
-    run(options, false)
+    run(options, Stage::Check)
 }
 
-fn run(options: &BuildOptions, render_pages: bool) -> Outcome {
+/// How far a run goes, and where its files go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Check,
+    Memory,
+    Output,
+}
+
+fn run(options: &BuildOptions, stage: Stage) -> Outcome {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::default();
     let mut annotations = 0;
     let mut pages = None;
-    let files = load(options, &mut diagnostics).and_then(|site| {
+    let mut files = None;
+    let mut written = None;
+    if let Some(site) = load(options, &mut diagnostics) {
         let resolved = resolve(&site, &mut diagnostics);
         annotations = resolved.annotations.len();
-        if render_pages {
-            let files = render(&options.root, &site, &resolved, &mut diagnostics)?;
-            pages = Some(files.keys().filter(|p| p.ends_with(".html")).count());
-            Some(files)
-        } else {
-            pages = check_render(&options.root, &site, &resolved, &mut diagnostics);
-            None
+        let root = &options.root;
+        match stage {
+            Stage::Check => pages = check_render(root, &site, &resolved, &mut diagnostics),
+            Stage::Memory => {
+                let sink = Mutex::new(SiteFiles::new());
+                written = render(root, &site, &resolved, &sink, &mut diagnostics);
+                files = written
+                    .is_some()
+                    .then(|| sink.into_inner().unwrap_or_else(PoisonError::into_inner));
+            }
+            Stage::Output => {
+                written = render_into_output(options, &site, &resolved, &mut diagnostics);
+            }
         }
-    });
-    let failed = diagnostics.fails(options.deny_warnings) || (render_pages && files.is_none());
+    }
+    if let Some(written) = &written {
+        pages = Some(written.iter().filter(|(p, _)| p.ends_with(".html")).count());
+    }
+    let failed =
+        diagnostics.fails(options.deny_warnings) || (stage != Stage::Check && written.is_none());
     Outcome {
         diagnostics,
         pages,
         annotations,
         files,
+        written: written.unwrap_or_default(),
         elapsed: started.elapsed(),
         failed,
     }
 }
 
-/// Writes a site that built without failing into its output folder (`public/` by default),
-/// swapping it in whole; a site that cannot be written fails the outcome with E008.
-pub fn write(options: &BuildOptions, outcome: &mut Outcome) {
-    let Some(files) = outcome.files.as_ref().filter(|_| !outcome.failed) else {
-        return;
-    };
-    let started = Instant::now();
+/// Renders the site into a staging folder beside the output and swaps it in when nothing
+/// failed. Content with problems, or an output that cannot be replaced, is still rendered
+/// (into nothing), so that every problem of the content is reported; the output's own
+/// problem (E008) comes only when the content has none, as the only reason the build failed.
+fn render_into_output(
+    options: &BuildOptions,
+    site: &Site,
+    resolved: &Resolved,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<(String, usize)>> {
+    let root = &options.root;
     let output = options
         .output
         .clone()
-        .unwrap_or_else(|| options.root.join("public"));
-    if let Err(error) = output::write_site(&output, &options.root, files) {
-        outcome
-            .diagnostics
-            .push(Diagnostic::error("E008", error.to_string()).help(error.help()));
-        outcome.failed = true;
+        .unwrap_or_else(|| root.join("public"));
+    let staging = if diagnostics.fails(options.deny_warnings) {
+        None
+    } else {
+        Some(output::Staging::begin(&output, root))
+    };
+    match staging {
+        Some(Ok(staging)) => {
+            let written = render(root, site, resolved, &staging, diagnostics)?;
+            if !diagnostics.fails(options.deny_warnings) {
+                staging
+                    .finish()
+                    .map_err(|error| diagnostics.push(write_failed(error)))
+                    .ok()?;
+            }
+            Some(written)
+        }
+        Some(Err(error)) => {
+            let written = render(root, site, resolved, &output::Discard, diagnostics)?;
+            if !diagnostics.fails(options.deny_warnings) {
+                diagnostics.push(write_failed(error));
+            }
+            Some(written)
+        }
+        None => render(root, site, resolved, &output::Discard, diagnostics),
     }
-    outcome.elapsed += started.elapsed();
+}
+
+/// A site that cannot be written: E008.
+fn write_failed(error: output::WriteError) -> Diagnostic {
+    Diagnostic::error("E008", error.to_string()).help(error.help())
 }
 
 /// Reads `content/`: site.yaml, the briefing and the sources.

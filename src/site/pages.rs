@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,7 +16,7 @@ use crate::annotate::resolve::Resolved;
 use crate::content::{self, Briefing};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feed;
-use crate::output::SiteFiles;
+use crate::output::{Sink, SiteFiles};
 use crate::render::theme::Theme;
 use crate::render::{annotations, chart, scripts};
 use crate::series::{self, SeriesBriefing};
@@ -32,31 +33,48 @@ struct PageContext<'a> {
     canonical: Option<String>,
 }
 
-/// Renders every page and collects the assets: the site as files, or `None` on errors.
+/// Renders every page and the other files into `sink`, each as soon as it is made: the path
+/// and size of every file, sorted, or `None` on errors.
 pub fn render(
     root: &Path,
     site: &Site,
     resolved: &Resolved,
+    sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
-) -> Option<SiteFiles> {
+) -> Option<Vec<(String, usize)>> {
     let prepared = prepare(root, site, resolved, diagnostics)?;
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = prepared
+    // Each file goes to the sink as soon as it is made, from both cores; only its path and
+    // size are kept.
+    let mut results: Vec<Result<(String, usize), Diagnostic>> = prepared
         .pages
         .par_iter()
-        .map(|page| page.render(&prepared.shared))
+        .map(|page| {
+            let (path, bytes) = page.render(&prepared.shared)?;
+            put(sink, path, &bytes)
+        })
         .collect();
-    let mut files = SiteFiles::new();
-    for result in rendered {
+    results.extend(
+        prepared
+            .fixed_files()
+            .into_iter()
+            .map(|(path, bytes)| put(sink, path, &bytes)),
+    );
+    results.extend(prepared.write_index_files(sink));
+    let mut written = Vec::with_capacity(results.len());
+    for result in results {
         match result {
-            Ok((path, bytes)) => {
-                files.insert(path, bytes);
-            }
+            Ok(file) => written.push(file),
             Err(problem) => diagnostics.push(problem),
         }
     }
-    files.append(&mut prepared.fixed_files());
-    files.append(&mut prepared.index_files());
-    (!diagnostics.fails(false)).then_some(files)
+    written.sort_unstable();
+    (!diagnostics.fails(false)).then_some(written)
+}
+
+/// Puts the file at `path` into `sink`: its path and size, or E008.
+fn put(sink: &dyn Sink, path: String, bytes: &[u8]) -> Result<(String, usize), Diagnostic> {
+    let size = sink.put(&path, bytes).map_err(super::write_failed)?;
+    Ok((path, size))
 }
 
 /// The site ready to render: what every page shares, computed once, and every problem that
@@ -128,22 +146,37 @@ impl Prepared<'_> {
     /// The indexes of the whole site: the search shards and `annotations.jsonld` (the files
     /// [`is_index_file`] names).
     pub fn index_files(&self) -> SiteFiles {
-        let (site, resolved) = (self.shared.site, self.shared.resolved);
-        let mut files = SiteFiles::new();
-        for (path, text) in scripts::search_files(&search_pages(site), &site.sources, resolved) {
-            files.insert(format!("assets/{path}"), text.into_bytes());
+        let files = Mutex::new(SiteFiles::new());
+        for written in self.write_index_files(&files) {
+            written.expect("brief's own index files have plain paths");
         }
-        files.insert(
-            "annotations.jsonld".to_string(),
-            crate::annotate::jsonld::export(
+        files.into_inner().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Writes [`Prepared::index_files`] into `sink`, each as it is made: `annotations.jsonld`
+    /// is serialised straight into its file, one annotation at a time.
+    fn write_index_files(&self, sink: &dyn Sink) -> Vec<Result<(String, usize), Diagnostic>> {
+        let (site, resolved) = (self.shared.site, self.shared.resolved);
+        let mut written: Vec<Result<(String, usize), Diagnostic>> =
+            scripts::search_files(&search_pages(site), &site.sources, resolved)
+                .into_par_iter()
+                .map(|(path, text)| put(sink, format!("assets/{path}"), text.as_bytes()))
+                .collect();
+        let jsonld = "annotations.jsonld";
+        let size = sink.write(jsonld, &mut |out| {
+            crate::annotate::jsonld::write(
+                out,
                 resolved,
                 &site.sources,
                 self.shared.title,
                 site.config.base_url.as_deref(),
             )
-            .into_bytes(),
+        });
+        written.push(
+            size.map(|size| (jsonld.to_string(), size))
+                .map_err(super::write_failed),
         );
-        files
+        written
     }
 }
 

@@ -178,6 +178,14 @@ fn a_failing_partial_is_located_and_keeps_the_previous_site() {
         run.stderr()
     );
     assert_eq!(before, site.snapshot(), "a failed build changed public/");
+    // Pages are written into a staging folder as they render: the failed build deletes it.
+    let staged: Vec<String> = std::fs::read_dir(site.root())
+        .expect("list the site's folder")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".brief-new-"))
+        .collect();
+    assert_eq!(staged, Vec::<String>::new(), "staged pages left behind");
 }
 
 #[test]
