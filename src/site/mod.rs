@@ -71,7 +71,7 @@ pub struct Outcome {
     pub annotations: usize,
     /// How long the run took.
     pub elapsed: Duration,
-    /// The site's files, when [`build`] rendered it in memory (`serve` answers from them).
+    /// The site's files, when [`build`] rendered it in memory.
     pub files: Option<SiteFiles>,
     /// The path and size of each file rendered, sorted.
     pub written: Vec<(String, usize)>,
