@@ -83,8 +83,22 @@ pub fn resolve(
     briefing: &Briefing,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Resolved {
+    resolve_keeping(annotations, unloaded, sources, briefing, None, diagnostics)
+}
+
+/// [`resolve`], taking from `kept` the anchoring of every annotation written as it was when
+/// `kept` recorded it, and recording this one's there. `kept` must come from a resolve over
+/// the same `sources`.
+pub fn resolve_keeping(
+    annotations: Vec<Annotation>,
+    unloaded: &Unloaded,
+    sources: &[Source],
+    briefing: &Briefing,
+    kept: Option<&mut Kept>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Resolved {
     let annotations = drop_duplicates(annotations, diagnostics);
-    let (mut anchored, unanchored) = anchor_all(annotations, unloaded, sources, diagnostics);
+    let (mut anchored, unanchored) = anchor_all(annotations, unloaded, sources, kept, diagnostics);
     let citables = citables(&anchored, sources);
     let citing = Citing {
         file: &briefing.markdown,
@@ -112,15 +126,108 @@ pub fn resolve(
     }
 }
 
+/// Anchoring results kept from one resolve for the next over the same sources, as `serve`
+/// does between rebuilds: an annotation written as before, in the same sources, anchors as
+/// before with the same problems, so only new and edited annotations are searched.
+#[derive(Debug, Default)]
+pub struct Kept {
+    by_id: HashMap<String, KeptAnchoring>,
+}
+
+#[derive(Debug)]
+struct KeptAnchoring {
+    /// The annotation as it was written (its places included) when it was anchored.
+    annotation: Annotation,
+    /// What anchoring gave: `None` when a target did not anchor.
+    anchored: Option<Anchored>,
+    /// The problems anchoring found.
+    problems: Vec<Diagnostic>,
+}
+
+/// What anchoring one annotation gives: the annotation placed, or as written when a target
+/// did not anchor; and the problems found.
+type Placed = (Result<Anchored, Annotation>, Vec<Diagnostic>);
+
+impl Kept {
+    fn record(&mut self, (placed, problems): &Placed) {
+        let (annotation, anchored) = match placed {
+            Ok(anchored) => (anchored.annotation.clone(), Some(anchored.clone())),
+            Err(annotation) => (annotation.clone(), None),
+        };
+        let problems = problems.clone();
+        self.by_id.insert(
+            annotation.id.clone(),
+            KeptAnchoring {
+                annotation,
+                anchored,
+                problems,
+            },
+        );
+    }
+}
+
 /// Every annotation placed in its sources, in the order written; the ids of those that did
 /// not anchor (their problems are in `diagnostics`), with those of entries that did not load.
+/// Annotations `kept` holds as written are not searched again.
 fn anchor_all(
     annotations: Vec<Annotation>,
     unloaded: &Unloaded,
     sources: &[Source],
+    mut kept: Option<&mut Kept>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Anchored>, HashSet<String>) {
+    let mut earlier = kept
+        .as_mut()
+        .map(|kept| std::mem::take(&mut kept.by_id))
+        .unwrap_or_default();
+    // Each annotation's result when kept, else `None` and the annotation is searched.
+    let mut placed: Vec<Option<Placed>> = Vec::with_capacity(annotations.len());
+    let mut searched = Vec::new();
+    for annotation in annotations {
+        match earlier.remove(&annotation.id) {
+            Some(k) if k.annotation == annotation => {
+                placed.push(Some((k.anchored.ok_or(annotation), k.problems)));
+            }
+            _ => {
+                placed.push(None);
+                searched.push(annotation);
+            }
+        }
+    }
+    let mut fresh = search(searched, unloaded, sources, diagnostics).into_iter();
+    let mut anchored: Vec<Anchored> = Vec::new();
+    let mut unanchored: HashSet<String> = unloaded.ids.clone();
+    for one in placed {
+        let Some(one) = one.or_else(|| fresh.next()) else {
+            continue;
+        };
+        if let Some(kept) = kept.as_mut() {
+            kept.record(&one);
+        }
+        let (result, problems) = one;
+        diagnostics.extend(problems);
+        match result {
+            Ok(a) => anchored.push(a),
+            Err(annotation) => {
+                unanchored.insert(annotation.id);
+            }
+        }
+    }
+    (anchored, unanchored)
+}
+
+/// Searches the sources for `annotations`' targets and places them, in parallel; results in
+/// the written order.
+fn search(
+    annotations: Vec<Annotation>,
+    unloaded: &Unloaded,
+    sources: &[Source],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Placed> {
     let reports = report_groups(sources, unloaded, diagnostics);
+    if annotations.is_empty() {
+        return Vec::new();
+    }
     let newlines: Vec<Vec<usize>> = sources
         .par_iter()
         .map(|s| {
@@ -142,9 +249,7 @@ fn anchor_all(
         newlines: &newlines,
         reports: &reports,
     };
-    // Each annotation takes its targets' places on its own, in parallel; results keep the
-    // written order.
-    let results: Vec<(Result<Anchored, String>, Vec<Diagnostic>)> = annotations
+    annotations
         .into_par_iter()
         .zip(anchorings)
         .map(|(annotation, anchorings)| {
@@ -152,19 +257,7 @@ fn anchor_all(
             let result = anchoring.anchor(annotation, anchorings, &mut found);
             (result, found)
         })
-        .collect();
-    let mut anchored: Vec<Anchored> = Vec::new();
-    let mut unanchored: HashSet<String> = unloaded.ids.clone();
-    for (result, found) in results {
-        diagnostics.extend(found);
-        match result {
-            Ok(a) => anchored.push(a),
-            Err(id) => {
-                unanchored.insert(id);
-            }
-        }
-    }
-    (anchored, unanchored)
+        .collect()
 }
 
 /// Resolves every note's citations, and marks the annotations a note cites.
@@ -254,13 +347,14 @@ struct AnchorContext<'a> {
 
 impl AnchorContext<'_> {
     /// Places every target of `annotation` from its anchoring (`anchorings`, in target
-    /// order); its id when one did not anchor (the problems go to `diagnostics`).
+    /// order); the annotation as written when one did not anchor (the problems go to
+    /// `diagnostics`).
     fn anchor(
         &self,
         annotation: Annotation,
         anchorings: Vec<Option<(usize, Anchoring)>>,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<Anchored, String> {
+    ) -> Result<Anchored, Annotation> {
         let sources = self.sources;
         let mut passages = Vec::new();
         let mut seen_in: HashMap<usize, usize> = HashMap::new();
@@ -314,7 +408,7 @@ impl AnchorContext<'_> {
                 note: None,
             })
         } else {
-            Err(annotation.id)
+            Err(annotation)
         }
     }
 }

@@ -244,7 +244,7 @@ impl Rebuilder {
             let changed = |path: &Path| cause.as_ref().is_none_or(|batch| batch.touches(path));
             let loaded = site::load_reusing(&self.build, &mut reuse, &changed, &mut diagnostics);
             let model = loaded.map(|site| {
-                let resolved = site::resolve(&site, &mut diagnostics);
+                let resolved = site::resolve_reusing(&site, &mut reuse, &mut diagnostics);
                 Model { site, resolved }
             });
             let prepared = model.as_ref().and_then(|m| {

@@ -219,6 +219,9 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
 pub struct Reuse {
     sources: Option<LoadedSources>,
     annotations: HashMap<PathBuf, model::LoadedFile>,
+    /// How each annotation anchored in `anchored_in`, the sources of the last resolve.
+    kept: resolve::Kept,
+    anchored_in: Option<Arc<[Source]>>,
 }
 
 #[derive(Debug)]
@@ -355,12 +358,36 @@ fn load_annotations(
 
 /// The resolve stage: anchors every annotation and resolves the briefing's citations.
 pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
+    resolve_with(site, None, diagnostics)
+}
+
+/// [`resolve`], searching again only the annotations that are new or changed since the last
+/// resolve kept in `reuse`, when the sources are those it anchored in. What it gives, the
+/// problems included, is what [`resolve`] gives.
+pub fn resolve_reusing(site: &Site, reuse: &mut Reuse, diagnostics: &mut Diagnostics) -> Resolved {
+    let same_sources = reuse
+        .anchored_in
+        .as_ref()
+        .is_some_and(|sources| Arc::ptr_eq(sources, &site.sources));
+    if !same_sources {
+        reuse.kept = resolve::Kept::default();
+        reuse.anchored_in = Some(site.sources.clone());
+    }
+    resolve_with(site, Some(&mut reuse.kept), diagnostics)
+}
+
+fn resolve_with(
+    site: &Site,
+    kept: Option<&mut resolve::Kept>,
+    diagnostics: &mut Diagnostics,
+) -> Resolved {
     let mut found = Vec::new();
-    let mut resolved = resolve::resolve(
+    let mut resolved = resolve::resolve_keeping(
         site.annotations.clone(),
         &site.unloaded,
         &site.sources,
         &site.briefing,
+        kept,
         &mut found,
     );
     diagnostics.extend(found);

@@ -966,6 +966,12 @@ fn incremental_rebuilds_serve_what_a_fresh_build_gives() {
     let steps = [
         ("add", "content/annotations/b.yaml", format!("{JOBS}{went}")),
         ("fix", "content/annotations/b.yaml", format!("{JOBS}{went}")),
+        // The same id, another quote: anchored again, not kept from the last rebuild.
+        (
+            "edit a quote",
+            "content/annotations/b.yaml",
+            format!("{JOBS}{}", went.replace("quote: went", "quote: came")),
+        ),
         (
             "edit a source",
             "content/sources/a-source.md",
