@@ -146,13 +146,13 @@ struct KeptAnchoring {
 
 /// What anchoring one annotation gives: the annotation placed, or as written when a target
 /// did not anchor; and the problems found.
-type Placed = (Result<Anchored, Annotation>, Vec<Diagnostic>);
+type Placed = (Result<Anchored, Box<Annotation>>, Vec<Diagnostic>);
 
 impl Kept {
     fn record(&mut self, (placed, problems): &Placed) {
         let (annotation, anchored) = match placed {
             Ok(anchored) => (anchored.annotation.clone(), Some(anchored.clone())),
-            Err(annotation) => (annotation.clone(), None),
+            Err(annotation) => (Annotation::clone(annotation), None),
         };
         let problems = problems.clone();
         self.by_id.insert(
@@ -186,7 +186,10 @@ fn anchor_all(
     for annotation in annotations {
         match earlier.remove(&annotation.id) {
             Some(k) if k.annotation == annotation => {
-                placed.push(Some((k.anchored.ok_or(annotation), k.problems)));
+                placed.push(Some((
+                    k.anchored.ok_or_else(|| Box::new(annotation)),
+                    k.problems,
+                )));
             }
             _ => {
                 placed.push(None);
@@ -354,7 +357,7 @@ impl AnchorContext<'_> {
         annotation: Annotation,
         anchorings: Vec<Option<(usize, Anchoring)>>,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<Anchored, Annotation> {
+    ) -> Result<Anchored, Box<Annotation>> {
         let sources = self.sources;
         let mut passages = Vec::new();
         let mut seen_in: HashMap<usize, usize> = HashMap::new();
@@ -408,7 +411,7 @@ impl AnchorContext<'_> {
                 note: None,
             })
         } else {
-            Err(annotation)
+            Err(Box::new(annotation))
         }
     }
 }
