@@ -131,38 +131,18 @@ pub fn resolve_keeping(
 /// before with the same problems, so only new and edited annotations are searched.
 #[derive(Debug, Default)]
 pub struct Kept {
-    by_id: HashMap<String, KeptAnchoring>,
-}
-
-#[derive(Debug)]
-struct KeptAnchoring {
-    /// The annotation as it was written (its places included) when it was anchored.
-    annotation: Annotation,
-    /// What anchoring gave: `None` when a target did not anchor.
-    anchored: Option<Anchored>,
-    /// The problems anchoring found.
-    problems: Vec<Diagnostic>,
+    by_id: HashMap<String, Placed>,
 }
 
 /// What anchoring one annotation gives: the annotation placed, or as written when a target
 /// did not anchor; and the problems found.
 type Placed = (Result<Anchored, Box<Annotation>>, Vec<Diagnostic>);
 
-impl Kept {
-    fn record(&mut self, (placed, problems): &Placed) {
-        let (annotation, anchored) = match placed {
-            Ok(anchored) => (anchored.annotation.clone(), Some(anchored.clone())),
-            Err(annotation) => (Annotation::clone(annotation), None),
-        };
-        let problems = problems.clone();
-        self.by_id.insert(
-            annotation.id.clone(),
-            KeptAnchoring {
-                annotation,
-                anchored,
-                problems,
-            },
-        );
+/// The annotation as it was written (its places included) when it was anchored.
+fn written(placed: &Placed) -> &Annotation {
+    match &placed.0 {
+        Ok(anchored) => &anchored.annotation,
+        Err(annotation) => annotation,
     }
 }
 
@@ -173,40 +153,42 @@ fn anchor_all(
     annotations: Vec<Annotation>,
     unloaded: &Unloaded,
     sources: &[Source],
-    mut kept: Option<&mut Kept>,
+    kept: Option<&mut Kept>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Anchored>, HashSet<String>) {
-    let mut earlier = kept
-        .as_mut()
-        .map(|kept| std::mem::take(&mut kept.by_id))
-        .unwrap_or_default();
+    let mut kept = kept.map(|kept| (std::mem::take(&mut kept.by_id), kept));
     // Each annotation's result when kept, else `None` and the annotation is searched.
     let mut placed: Vec<Option<Placed>> = Vec::with_capacity(annotations.len());
     let mut searched = Vec::new();
     for annotation in annotations {
-        match earlier.remove(&annotation.id) {
-            Some(k) if k.annotation == annotation => {
-                placed.push(Some((
-                    k.anchored.ok_or_else(|| Box::new(annotation)),
-                    k.problems,
-                )));
+        let hit = kept.as_mut().and_then(|(earlier, kept)| {
+            let one = earlier.remove(&annotation.id)?;
+            let same = *written(&one) == annotation;
+            let copy = same.then(|| one.clone());
+            if same {
+                kept.by_id.insert(annotation.id.clone(), one);
             }
-            _ => {
-                placed.push(None);
-                searched.push(annotation);
-            }
+            copy
+        });
+        if hit.is_none() {
+            searched.push(annotation);
         }
+        placed.push(hit);
     }
     let mut fresh = search(searched, unloaded, sources, diagnostics).into_iter();
     let mut anchored: Vec<Anchored> = Vec::new();
     let mut unanchored: HashSet<String> = unloaded.ids.clone();
     for one in placed {
-        let Some(one) = one.or_else(|| fresh.next()) else {
-            continue;
+        let one = match one {
+            Some(one) => one,
+            None => {
+                let Some(one) = fresh.next() else { continue };
+                if let Some((_, kept)) = kept.as_mut() {
+                    kept.by_id.insert(written(&one).id.clone(), one.clone());
+                }
+                one
+            }
         };
-        if let Some(kept) = kept.as_mut() {
-            kept.record(&one);
-        }
         let (result, problems) = one;
         diagnostics.extend(problems);
         match result {
