@@ -13,6 +13,7 @@ pub mod fold;
 pub mod fuzzy;
 pub mod jsonld;
 pub mod model;
+pub mod placing;
 pub mod problems;
 pub mod propose;
 pub mod resolve;

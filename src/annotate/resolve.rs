@@ -1,17 +1,13 @@
 //! The resolve stage: annotations anchored in their sources, figures checked, citations
 //! resolved. It reads the loaded site and returns [`Resolved`], which rendering only reads.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
-use rayon::prelude::*;
-
-use super::anchor::{self, Anchoring};
 use super::citation::{self, Citable, Cited, Citing};
-use super::figure::{self, format_quantity, same_value, value_text};
-use super::fold::fold;
-use super::model::{Annotation, Kind, Target, Unloaded};
-use super::problems::{ambiguous, not_found, unknown_source};
+use super::figure::{self, value_text};
+use super::model::{Annotation, Unloaded};
+use super::placing::{Kept, anchor_all};
 use crate::content::{Briefing, MarkdownFile, Source};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown;
@@ -126,125 +122,6 @@ pub fn resolve_keeping(
     }
 }
 
-/// Anchoring results kept from one resolve for the next over the same sources, as `serve`
-/// does between rebuilds: an annotation written as before, in the same sources, anchors as
-/// before with the same problems, so only new and edited annotations are searched.
-#[derive(Debug, Default)]
-pub struct Kept {
-    by_id: HashMap<String, Placed>,
-}
-
-/// What anchoring one annotation gives: the annotation placed, or as written when a target
-/// did not anchor; and the problems found.
-type Placed = (Result<Anchored, Box<Annotation>>, Vec<Diagnostic>);
-
-/// The annotation as it was written (its places included) when it was anchored.
-fn written(placed: &Placed) -> &Annotation {
-    match &placed.0 {
-        Ok(anchored) => &anchored.annotation,
-        Err(annotation) => annotation,
-    }
-}
-
-/// Every annotation placed in its sources, in the order written; the ids of those that did
-/// not anchor (their problems are in `diagnostics`), with those of entries that did not load.
-/// Annotations `kept` holds as written are not searched again.
-fn anchor_all(
-    annotations: Vec<Annotation>,
-    unloaded: &Unloaded,
-    sources: &[Source],
-    kept: Option<&mut Kept>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Anchored>, HashSet<String>) {
-    let mut kept = kept.map(|kept| (std::mem::take(&mut kept.by_id), kept));
-    // Each annotation's result when kept, else `None` and the annotation is searched.
-    let mut placed: Vec<Option<Placed>> = Vec::with_capacity(annotations.len());
-    let mut searched = Vec::new();
-    for annotation in annotations {
-        let hit = kept.as_mut().and_then(|(earlier, kept)| {
-            let one = earlier.remove(&annotation.id)?;
-            let same = *written(&one) == annotation;
-            let copy = same.then(|| one.clone());
-            if same {
-                kept.by_id.insert(annotation.id.clone(), one);
-            }
-            copy
-        });
-        if hit.is_none() {
-            searched.push(annotation);
-        }
-        placed.push(hit);
-    }
-    let mut fresh = search(searched, unloaded, sources, diagnostics).into_iter();
-    let mut anchored: Vec<Anchored> = Vec::new();
-    let mut unanchored: HashSet<String> = unloaded.ids.clone();
-    for one in placed {
-        let one = match one {
-            Some(one) => one,
-            None => {
-                let Some(one) = fresh.next() else { continue };
-                if let Some((_, kept)) = kept.as_mut() {
-                    kept.by_id.insert(written(&one).id.clone(), one.clone());
-                }
-                one
-            }
-        };
-        let (result, problems) = one;
-        diagnostics.extend(problems);
-        match result {
-            Ok(a) => anchored.push(a),
-            Err(annotation) => {
-                unanchored.insert(annotation.id);
-            }
-        }
-    }
-    (anchored, unanchored)
-}
-
-/// Searches the sources for `annotations`' targets and places them, in parallel; results in
-/// the written order.
-fn search(
-    annotations: Vec<Annotation>,
-    unloaded: &Unloaded,
-    sources: &[Source],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Placed> {
-    let reports = report_groups(sources, unloaded, diagnostics);
-    if annotations.is_empty() {
-        return Vec::new();
-    }
-    let newlines: Vec<Vec<usize>> = sources
-        .par_iter()
-        .map(|s| {
-            s.markdown
-                .text
-                .match_indices('\n')
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .collect();
-    let by_slug: HashMap<&str, usize> = sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.slug.as_str(), i))
-        .collect();
-    let anchorings = anchor_by_source(&annotations, sources, &by_slug);
-    let anchoring = AnchorContext {
-        sources,
-        newlines: &newlines,
-        reports: &reports,
-    };
-    annotations
-        .into_par_iter()
-        .zip(anchorings)
-        .map(|(annotation, anchorings)| {
-            let mut found = Vec::new();
-            let result = anchoring.anchor(annotation, anchorings, &mut found);
-            (result, found)
-        })
-        .collect()
-}
-
 /// Resolves every note's citations, and marks the annotations a note cites.
 fn resolve_notes(
     anchored: &mut [Anchored],
@@ -267,134 +144,6 @@ fn resolve_notes(
     }
     for a in anchored {
         a.cited_in_notes = cited_in_notes.contains(&a.annotation.id);
-    }
-}
-
-/// How each target of each annotation anchored, with its source's index (`None`: no source
-/// has its slug). Targets are
-/// gathered by source, and each source, in parallel, is folded once and searched once for all
-/// its quotes; its folded text is dropped when its quotes are placed.
-fn anchor_by_source(
-    annotations: &[Annotation],
-    sources: &[Source],
-    by_slug: &HashMap<&str, usize>,
-) -> Vec<Vec<Option<(usize, Anchoring)>>> {
-    let mut wanted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); sources.len()];
-    for (i, annotation) in annotations.iter().enumerate() {
-        for (j, target) in annotation.targets.iter().enumerate() {
-            if let Some(&index) = by_slug.get(target.source.as_str()) {
-                wanted[index].push((i, j));
-            }
-        }
-    }
-    let found: Vec<Vec<Anchoring>> = wanted
-        .par_iter()
-        .zip(sources)
-        .map(|(targets, source)| {
-            if targets.is_empty() {
-                return Vec::new();
-            }
-            let quotes: Vec<anchor::Quote<'_>> = targets
-                .iter()
-                .map(|&(i, j)| {
-                    let target = &annotations[i].targets[j];
-                    anchor::Quote {
-                        quote: &target.quote,
-                        prefix: target.prefix.as_deref(),
-                        suffix: target.suffix.as_deref(),
-                    }
-                })
-                .collect();
-            let text = &source.body.text.text;
-            anchor::anchor_all(&fold(text), text, &quotes)
-        })
-        .collect();
-    let mut anchorings: Vec<Vec<Option<(usize, Anchoring)>>> = annotations
-        .iter()
-        .map(|a| vec![None; a.targets.len()])
-        .collect();
-    for (index, (targets, found)) in wanted.iter().zip(found).enumerate() {
-        for (&(i, j), anchoring) in targets.iter().zip(found) {
-            anchorings[i][j] = Some((index, anchoring));
-        }
-    }
-    anchorings
-}
-
-/// What placing an anchored annotation reads: the sources and what is computed once for each.
-struct AnchorContext<'a> {
-    sources: &'a [Source],
-    /// The byte offsets of each source file's line ends, for the line of a passage.
-    newlines: &'a [Vec<usize>],
-    /// Each source's report group, from `based_on`.
-    reports: &'a [usize],
-}
-
-impl AnchorContext<'_> {
-    /// Places every target of `annotation` from its anchoring (`anchorings`, in target
-    /// order); the annotation as written when one did not anchor (the problems go to
-    /// `diagnostics`).
-    fn anchor(
-        &self,
-        annotation: Annotation,
-        anchorings: Vec<Option<(usize, Anchoring)>>,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<Anchored, Box<Annotation>> {
-        let sources = self.sources;
-        let mut passages = Vec::new();
-        let mut seen_in: HashMap<usize, usize> = HashMap::new();
-        for (target, anchoring) in annotation.targets.iter().zip(anchorings) {
-            let Some((index, anchoring)) = anchoring else {
-                diagnostics
-                    .push(unknown_source(&target.source, sources).at(target.source_at.clone()));
-                continue;
-            };
-            let source = &sources[index];
-            let text = &source.body.text.text;
-            let Some(range) = anchor_target(target, source, anchoring, diagnostics) else {
-                continue;
-            };
-            let exact = text[range.clone()].to_string();
-            let stated = figure::first_figure(&exact);
-            if annotation.kind == Kind::Figure {
-                check_figure(&annotation, target, stated.as_ref(), diagnostics);
-            }
-            let k = seen_in.entry(index).or_insert(0);
-            *k += 1;
-            let dom_id = if *k == 1 {
-                format!("ann-{}", annotation.id)
-            } else {
-                format!("ann-{}-{k}", annotation.id)
-            };
-            let absolute = source.markdown.body_offset
-                + source
-                    .body
-                    .text
-                    .markdown_offset(source.markdown.body(), range.start);
-            passages.push(Passage {
-                source: index,
-                line: self.newlines[index].partition_point(|&n| n < absolute) + 1,
-                range,
-                dom_id,
-                exact,
-                stated,
-            });
-        }
-        if passages.len() == annotation.targets.len() {
-            let (reported_by, independent) = count_reports(&passages, self.reports);
-            Ok(Anchored {
-                annotation,
-                number: 0,
-                passages,
-                citations: 0,
-                cited_in_notes: false,
-                reported_by,
-                independent,
-                note: None,
-            })
-        } else {
-            Err(Box::new(annotation))
-        }
     }
 }
 
@@ -483,55 +232,6 @@ pub fn citables(anchored: &[Anchored], sources: &[Source]) -> BTreeMap<String, C
         .collect()
 }
 
-/// For each source, the first source of its report: sources joined by `based_on`, directly
-/// or through others, share one. An unknown slug in `based_on` is an error at its place.
-fn report_groups(
-    sources: &[Source],
-    unloaded: &Unloaded,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<usize> {
-    let by_slug: HashMap<&str, usize> = sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.slug.as_str(), i))
-        .collect();
-    let mut parent: Vec<usize> = (0..sources.len()).collect();
-    fn root_of(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
-    for (index, source) in sources.iter().enumerate() {
-        for (slug, at) in source.meta.based_on.iter().zip(&source.meta.based_on_at) {
-            match by_slug.get(slug.as_str()) {
-                Some(&other) => {
-                    let (a, b) = (root_of(&mut parent, index), root_of(&mut parent, other));
-                    parent[a.max(b)] = a.min(b);
-                }
-                // A source that exists but did not load has its own error.
-                None if unloaded.sources.contains(slug) => {}
-                None => diagnostics.push(
-                    unknown_source(slug, sources)
-                        .at(at.clone())
-                        .note("`based_on` lists the slugs of the sources this one draws on"),
-                ),
-            }
-        }
-    }
-    (0..sources.len())
-        .map(|i| root_of(&mut parent, i))
-        .collect()
-}
-
-/// How many sources the passages are in, and how many independent reports those make.
-fn count_reports(passages: &[Passage], reports: &[usize]) -> (usize, usize) {
-    let sources: BTreeSet<usize> = passages.iter().map(|p| p.source).collect();
-    let independent: BTreeSet<usize> = sources.iter().map(|&s| reports[s]).collect();
-    (sources.len(), independent.len())
-}
-
 impl Anchored {
     /// "reported by 3 sources, 2 independent" (sources joined by `based_on` are one report),
     /// when more than one source carries it.
@@ -569,62 +269,6 @@ fn drop_duplicates(
         kept.push(annotation);
     }
     kept
-}
-
-fn anchor_target(
-    target: &Target,
-    source: &Source,
-    anchoring: Anchoring,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Range<usize>> {
-    match anchoring {
-        Anchoring::Exact(range) => Some(range),
-        Anchoring::Ambiguous(candidates) => {
-            diagnostics.push(ambiguous(source, &candidates).at(target.quote_at.clone()));
-            None
-        }
-        Anchoring::NotFound(near) => {
-            diagnostics
-                .push(not_found(&target.quote, source, near.as_ref()).at(target.quote_at.clone()));
-            None
-        }
-    }
-}
-
-fn check_figure(
-    annotation: &Annotation,
-    target: &Target,
-    stated: Option<&figure::Quantity>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let Some(value) = annotation.value else {
-        return;
-    };
-    match stated {
-        Some(stated) if !figure::units_agree(stated.unit, annotation.unit) => diagnostics.push(
-            Diagnostic::error("E103", format!("the quote states {}, but `unit` is {}", format_quantity(stated.value, stated.unit), annotation.unit.map_or("", |u| u.as_str())))
-                .at(target.quote_at.clone())
-                .label("this figure's unit")
-                .help(format!("set `unit: {}` if the quote is right, or quote the passage that states the figure in {}", stated.unit.as_str(), annotation.unit.map_or("", |u| u.as_str()))),
-        ),
-        Some(stated) if same_value(stated.value, value) => {}
-        Some(stated) => diagnostics.push(
-            Diagnostic::error("E103", format!("the quote states {}, but `value` is {}", format_quantity(stated.value, stated.unit), value_text(value, annotation.unit)))
-                .at(target.quote_at.clone())
-                .label("this number")
-                .note(match &annotation.value_at {
-                    Some(at) => format!("`value` is set at {}:{}", at.file.display(), at.line),
-                    None => "`value` is missing".to_string(),
-                })
-                .help(format!("set `value: {}` if the quote is right, or quote the passage that states {}", crate::yaml::number(stated.value), value_text(value, annotation.unit))),
-        ),
-        None => diagnostics.push(
-            Diagnostic::error("E103", "a figure's quote must state its number")
-                .at(target.quote_at.clone())
-                .label("no number in these words")
-                .help("quote the words that state the number, like \"$500 billion\" or \"100,000 new jobs\""),
-        ),
-    }
 }
 
 /// Numbers annotations in the order the briefing first cites them; uncited ones follow in
