@@ -90,6 +90,9 @@ pub fn resolve(
     resolved: &Resolved,
     diagnostics: &mut Diagnostics,
 ) -> Vec<CitedBriefing> {
+    if site.series.is_empty() {
+        return Vec::new();
+    }
     let citables = resolve::citables(&resolved.annotations, &site.sources);
     let anchored: HashSet<&str> = resolved
         .annotations

@@ -104,20 +104,28 @@ fn search(
     if annotations.is_empty() {
         return Vec::new();
     }
-    let newlines: Vec<Vec<usize>> = sources
-        .par_iter()
-        .map(|s| {
-            s.markdown
-                .text
-                .match_indices('\n')
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .collect();
     let by_slug: HashMap<&str, usize> = sources
         .iter()
         .enumerate()
         .map(|(i, s)| (s.slug.as_str(), i))
+        .collect();
+    // Line ends only of the sources searched: a rebuild of `serve` searches a few.
+    let searched: HashSet<usize> = annotations
+        .iter()
+        .flat_map(|a| &a.targets)
+        .filter_map(|t| by_slug.get(t.source.as_str()).copied())
+        .collect();
+    let newlines: Vec<Vec<usize>> = sources
+        .par_iter()
+        .enumerate()
+        .map(|(index, s)| {
+            let text = if searched.contains(&index) {
+                s.markdown.text.as_str()
+            } else {
+                ""
+            };
+            text.match_indices('\n').map(|(i, _)| i).collect()
+        })
         .collect();
     let anchorings = anchor_by_source(&annotations, sources, &by_slug);
     let anchoring = AnchorContext {
