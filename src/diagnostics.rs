@@ -11,6 +11,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// How bad a problem is: errors fail the run, warnings only with `--deny-warnings`.
@@ -310,22 +311,14 @@ impl Diagnostics {
     /// The report of a run: every problem, or only the errors when `quiet`, rendered; empty
     /// when there is nothing to show.
     pub fn report(&self, quiet: bool, styled: bool) -> String {
-        let shown: Diagnostics = self
-            .items
-            .iter()
-            .filter(|d| !quiet || d.severity == Severity::Error)
-            .cloned()
-            .collect();
-        shown.render(styled)
+        let mut shown = self.sorted();
+        shown.retain(|d| !quiet || d.severity == Severity::Error);
+        render_each(&shown, styled)
     }
 
     /// Renders every problem, one after another, separated by blank lines.
     pub fn render(&self, styled: bool) -> String {
-        self.sorted()
-            .iter()
-            .map(|d| d.render(styled) + "\n")
-            .collect::<Vec<_>>()
-            .join("\n")
+        render_each(&self.sorted(), styled)
     }
 
     /// The stable JSON shape of `brief check --format json` (documented in docs/errors.md).
@@ -343,6 +336,16 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+}
+
+/// `problems` rendered in parallel (an archive's review can hold tens of thousands), joined in
+/// their order by blank lines.
+fn render_each(problems: &[&Diagnostic], styled: bool) -> String {
+    let rendered: Vec<String> = problems
+        .par_iter()
+        .map(|d| d.render(styled) + "\n")
+        .collect();
+    rendered.join("\n")
 }
 
 impl FromIterator<Diagnostic> for Diagnostics {
