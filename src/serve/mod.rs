@@ -1,7 +1,11 @@
 //! `brief serve`: the live preview an editor keeps open while writing.
 //!
-//! It runs the ordinary build ([`crate::site::build`], the same stages and checks as
-//! `brief build`), keeps the files it renders in memory, and serves that snapshot over HTTP ([`http`]), on loopback unless told otherwise. A watcher ([`watch`])
+//! It runs the stages of `brief build`, with the same checks and problems: load
+//! ([`crate::site::load_reusing`], parsing again only the files that changed), resolve
+//! ([`crate::site::resolve_reusing`], searching again only the annotations that changed) and
+//! the render stage's preparation ([`crate::site::prepare`]); it renders a page when a browser
+//! asks for it ([`demand`]) and serves the snapshot over HTTP ([`http`]), on loopback unless
+//! told otherwise. A watcher ([`watch`])
 //! turns each burst of changes under `content/` and `themes/` into one rebuild, and each
 //! outcome goes to the [`live::Hub`] that open pages follow through server-sent events: a good
 //! build swaps the snapshot and reloads them; a failed one keeps the last good snapshot and
