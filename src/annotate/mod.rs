@@ -3,7 +3,7 @@
 //! It runs as the build's resolve stage: annotations are parsed ([`model`]), each target is
 //! anchored in its source's rendered text ([`anchor`]), figures are checked against the number
 //! their quotes state ([`figure`]), and the briefing's `[text](@id)` links are resolved
-//! ([`citation`]). The result, [`Resolved`], is what rendering reads.
+//! ([`citation`]). The result, [`Resolved`](resolve::Resolved), is what rendering reads.
 
 pub mod anchor;
 pub mod citation;

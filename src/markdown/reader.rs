@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 pub struct TextPiece {
     /// Where the piece is in [`ReaderText::text`].
     pub text: Range<usize>,
-    /// The index of its event in [`Markdown::events`].
+    /// The index of its event in [`Markdown::events`](super::Markdown::events).
     pub event: usize,
     /// Where it comes from in the Markdown body.
     pub markdown: Range<usize>,

@@ -1,5 +1,5 @@
 //! The build, as a straight line of stages over one site model:
-//! [`load`] reads and parses the content, [`resolve`] anchors and cites, [`render`] turns the
+//! [`load`] reads and parses the content, [`resolve`](fn@resolve) anchors and cites, [`render`] turns the
 //! model into files (pages in parallel) handed one by one to a sink: [`build_into_output`]
 //! stages them on disk through the safe writer, [`build`] keeps them in memory. Each stage
 //! returns a value and the problems it found; every problem of a run is reported, then the run fails.
@@ -212,9 +212,9 @@ pub fn resolve(site: &Site, diagnostics: &mut Diagnostics) -> Resolved {
     resolve_with(site, None, diagnostics)
 }
 
-/// [`resolve`], searching again only the annotations that are new or changed since the last
+/// [`resolve`](fn@resolve), searching again only the annotations that are new or changed since the last
 /// resolve kept in `reuse`, when the sources are those it anchored in. What it gives, the
-/// problems included, is what [`resolve`] gives.
+/// problems included, is what [`resolve`](fn@resolve) gives.
 pub fn resolve_reusing(site: &Site, reuse: &mut Reuse, diagnostics: &mut Diagnostics) -> Resolved {
     let same_sources = reuse
         .anchored_in

@@ -40,7 +40,7 @@ const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 /// One target of an annotation, as the export needs it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExportTarget {
-    /// The local page of the source, relative to the site root: "sources/<slug>.html".
+    /// The local page of the source, relative to the site root: `sources/<slug>.html`.
     pub page: String,
     /// The original article's URL, when known (https://...).
     pub original_url: Option<String>,
