@@ -389,16 +389,3 @@ pub fn view(
         reports: anchored.reports(),
     })
 }
-
-/// Every annotation, in display order.
-pub fn views(
-    resolved: &Resolved,
-    sources: &[Source],
-    theme: &Theme,
-) -> Result<Vec<AnnotationView>, Diagnostic> {
-    resolved
-        .annotations
-        .iter()
-        .map(|a| view(a, sources, theme))
-        .collect()
-}

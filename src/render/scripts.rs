@@ -95,105 +95,123 @@ struct Entry {
 /// About how many bytes of entries one chunk file holds.
 const CHUNK_BYTES: usize = 32 * 1024;
 
-/// The search index's files, by path under `assets/`.
+/// Makes the search index's files and hands each to `put` (its path under `assets/`, its
+/// text) as soon as it is made: never the whole index at once, which at 10,000 sources was
+/// the largest thing a build held. Entries are made, written and split into words a batch
+/// at a time, in parallel; the shards and the manifest follow.
 pub fn search_files(
     briefings: &[(String, &Briefing)],
     sources: &[Source],
     resolved: &Resolved,
-) -> Vec<(String, String)> {
-    let entries = entries(briefings, sources, resolved);
-    // Each entry is written once and its words found once, in parallel.
-    let (mut files, starts) = chunks(in_batches(&entries, |entry| {
-        serde_json::to_string(entry).expect("an entry of strings serialises")
-    }));
-    let mut words: Vec<(Cow<'_, str>, Vec<usize>)> = postings(in_batches(&entries, entry_words))
-        .into_iter()
-        .collect();
+    put: &(dyn Fn(String, String) + Sync),
+) {
+    let entries = Entries {
+        briefings,
+        sources,
+        resolved,
+    };
+    let mut chunks = Chunks::default();
+    let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
+    for first in (0..entries.len()).step_by(ENTRY_BATCH) {
+        let batch: Vec<Entry> = (first..entries.len().min(first + ENTRY_BATCH))
+            .into_par_iter()
+            .map(|index| entries.get(index))
+            .collect();
+        let made: Vec<(String, EntryWords<'_>)> = batch
+            .par_iter()
+            .map(|entry| {
+                let json = serde_json::to_string(entry).expect("an entry of strings serialises");
+                (json, entry_words(entry))
+            })
+            .collect();
+        for (offset, (json, words)) in made.into_iter().enumerate() {
+            chunks.push(first + offset, &json, put);
+            add_postings(&mut postings, first + offset, words);
+        }
+    }
+    let starts = chunks.finish(put);
+    let mut words: Vec<(String, Vec<usize>)> = postings.into_iter().collect();
     words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Sorted words sharing their first two characters are neighbours: a shard is a run.
-    let shards: Vec<&[(Cow<'_, str>, Vec<usize>)]> = words
+    let shards: Vec<&[(String, Vec<usize>)]> = words
         .chunk_by(|a, b| shard_key(&a.0) == shard_key(&b.0))
         .collect();
     let names: Vec<String> = shards
         .iter()
         .map(|run| shard_file(&shard_key(&run[0].0)))
         .collect();
-    files.push((
+    put(
         "search/manifest.js".to_string(),
         store(
             "manifest",
             &json!({ "shards": names, "chunks": starts }).to_string(),
         ),
-    ));
-    files.par_extend(
-        shards
-            .par_iter()
-            .zip(&names)
-            .map(|(run, name)| (format!("search/{name}.js"), store(name, &shard_json(run)))),
     );
-    files
+    shards.par_iter().zip(&names).for_each(|(run, name)| {
+        put(format!("search/{name}.js"), store(name, &shard_json(run)));
+    });
 }
 
-/// How many entries [`in_batches`] takes at once.
+/// How many entries are made at once.
 const ENTRY_BATCH: usize = 1024;
 
-/// `make` of each entry, in order, made in parallel a batch of entries at a time: made for
-/// every entry of an archive at once, their words alone held hundreds of MB.
-fn in_batches<'e, T: Send>(
-    entries: &'e [Entry],
-    make: impl Fn(&'e Entry) -> T + Sync + Send,
-) -> impl Iterator<Item = T> {
-    entries
-        .chunks(ENTRY_BATCH)
-        .flat_map(move |batch| batch.par_iter().map(&make).collect::<Vec<T>>())
+/// The chunk files of the entries, made as the entries' JSON texts come in order.
+#[derive(Default)]
+struct Chunks {
+    /// The chunk being filled: its entries' JSON texts joined after an opening `[`.
+    chunk: String,
+    /// The first entry of each chunk.
+    starts: Vec<usize>,
 }
 
-/// The chunk files of the entries (their JSON texts, in order) and the first entry of each.
-/// A chunk closes before the entry that would take it past [`CHUNK_BYTES`] (as written, JSON
-/// escapes included), so only an entry larger than that on its own makes a larger chunk.
-fn chunks(entries: impl Iterator<Item = String>) -> (Vec<(String, String)>, Vec<usize>) {
-    let mut files = Vec::new();
-    let mut starts: Vec<usize> = Vec::new();
-    let mut chunk = String::new();
-    for (index, json) in entries.enumerate() {
-        if !chunk.is_empty() && chunk.len() + json.len() + 1 > CHUNK_BYTES {
-            files.push(chunk_file(starts.len() - 1, &chunk));
-            chunk.clear();
+impl Chunks {
+    /// Adds entry `index`. A chunk closes before the entry that would take it past
+    /// [`CHUNK_BYTES`] (as written, JSON escapes included), so only an entry larger than that
+    /// on its own makes a larger chunk.
+    fn push(&mut self, index: usize, json: &str, put: &(dyn Fn(String, String) + Sync)) {
+        if !self.chunk.is_empty() && self.chunk.len() + json.len() + 1 > CHUNK_BYTES {
+            self.close(put);
         }
-        if chunk.is_empty() {
-            starts.push(index);
+        if self.chunk.is_empty() {
+            self.starts.push(index);
         }
-        chunk.push(if chunk.is_empty() { '[' } else { ',' });
-        chunk.push_str(&json);
+        self.chunk
+            .push(if self.chunk.is_empty() { '[' } else { ',' });
+        self.chunk.push_str(json);
     }
-    if !chunk.is_empty() {
-        files.push(chunk_file(starts.len() - 1, &chunk));
+
+    /// Hands the last chunk to `put`: the first entry of each chunk.
+    fn finish(mut self, put: &(dyn Fn(String, String) + Sync)) -> Vec<usize> {
+        if !self.chunk.is_empty() {
+            self.close(put);
+        }
+        self.starts
     }
-    (files, starts)
+
+    fn close(&mut self, put: &(dyn Fn(String, String) + Sync)) {
+        let name = format!("chunk-{}", self.starts.len() - 1);
+        self.chunk.push(']');
+        put(format!("search/{name}.js"), store(&name, &self.chunk));
+        self.chunk.clear();
+    }
 }
 
-/// Postings: each word, the entries holding it, as `2 * entry + 1` when it is in the title;
-/// ascending, as entries are visited in order.
-fn postings<'e>(
-    entries: impl Iterator<Item = EntryWords<'e>>,
-) -> HashMap<Cow<'e, str>, Vec<usize>> {
-    let mut postings: HashMap<Cow<'_, str>, Vec<usize>> = HashMap::new();
-    for (index, words) in entries.enumerate() {
-        for (word, in_title) in words {
-            let code = 2 * index + usize::from(in_title);
-            match postings.get_mut(word.as_ref()) {
-                Some(codes) => codes.push(code),
-                None => {
-                    postings.insert(word, vec![code]);
-                }
+/// Adds the words of entry `index` to the postings: each word, the entries holding it, as
+/// `2 * entry + 1` when it is in the title; ascending, as entries come in order.
+fn add_postings(postings: &mut HashMap<String, Vec<usize>>, index: usize, words: EntryWords<'_>) {
+    for (word, in_title) in words {
+        let code = 2 * index + usize::from(in_title);
+        match postings.get_mut(word.as_ref()) {
+            Some(codes) => codes.push(code),
+            None => {
+                postings.insert(word.into_owned(), vec![code]);
             }
         }
     }
-    postings
 }
 
 /// One shard's JSON: each word with its postings delta-encoded, which keeps the numbers short.
-fn shard_json(run: &[(Cow<'_, str>, Vec<usize>)]) -> String {
+fn shard_json(run: &[(String, Vec<usize>)]) -> String {
     let mut json = String::from("{");
     for (word, codes) in run {
         if json.len() > 1 {
@@ -215,15 +233,6 @@ fn shard_json(run: &[(Cow<'_, str>, Vec<usize>)]) -> String {
     json
 }
 
-/// Chunk `k` of the entries, from their JSON texts joined after an opening `[`.
-fn chunk_file(k: usize, entries: &str) -> (String, String) {
-    let name = format!("chunk-{k}");
-    (
-        format!("search/{name}.js"),
-        store(&name, &format!("{entries}]")),
-    )
-}
-
 /// Words of an entry, each marked when the title holds it.
 type EntryWords<'a> = Vec<(Cow<'a, str>, bool)>;
 
@@ -239,30 +248,40 @@ fn entry_words(entry: &Entry) -> EntryWords<'_> {
     words
 }
 
-/// The briefings (each with its page), the sources and the annotations, as plain text, in that
-/// order.
-fn entries(
-    briefings: &[(String, &Briefing)],
-    sources: &[Source],
-    resolved: &Resolved,
-) -> Vec<Entry> {
-    let squash = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut entries: Vec<Entry> = briefings
-        .iter()
-        .map(|(href, briefing)| Entry {
-            title: briefing.meta.title.clone(),
-            href: href.clone(),
-            kind: "briefing",
-            text: squash(&briefing.body.text.text),
-        })
-        .collect();
-    entries.par_extend(sources.par_iter().map(|source| Entry {
-        title: source.meta.title.clone(),
-        href: format!("sources/{}.html", source.slug),
-        kind: "source",
-        text: squash(&source.body.text.text),
-    }));
-    entries.extend(resolved.annotations.iter().map(|anchored| {
+/// What search covers, each made as an [`Entry`] when its batch comes: the briefings (each
+/// with its page), the sources and the annotations, as plain text, in that order.
+struct Entries<'a> {
+    briefings: &'a [(String, &'a Briefing)],
+    sources: &'a [Source],
+    resolved: &'a Resolved,
+}
+
+impl Entries<'_> {
+    fn len(&self) -> usize {
+        self.briefings.len() + self.sources.len() + self.resolved.annotations.len()
+    }
+
+    /// Entry `index`, in the order above.
+    fn get(&self, index: usize) -> Entry {
+        let squash = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some((href, briefing)) = self.briefings.get(index) {
+            return Entry {
+                title: briefing.meta.title.clone(),
+                href: href.clone(),
+                kind: "briefing",
+                text: squash(&briefing.body.text.text),
+            };
+        }
+        let index = index - self.briefings.len();
+        if let Some(source) = self.sources.get(index) {
+            return Entry {
+                title: source.meta.title.clone(),
+                href: format!("sources/{}.html", source.slug),
+                kind: "source",
+                text: squash(&source.body.text.text),
+            };
+        }
+        let anchored = &self.resolved.annotations[index - self.sources.len()];
         let annotation = &anchored.annotation;
         let quotes: Vec<&str> = anchored.passages.iter().map(|p| p.exact.as_str()).collect();
         let text = [
@@ -282,8 +301,7 @@ fn entries(
             kind: "annotation",
             text: squash(&text),
         }
-    }));
-    entries
+    }
 }
 
 /// The words of `text` as search matches them: lower-case runs of letters and digits, two

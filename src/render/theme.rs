@@ -57,6 +57,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/layout.html"),
     ),
     (
+        "partials/annotation.html",
+        include_str!("../../themes/default/templates/partials/annotation.html"),
+    ),
+    (
         "partials/badge.html",
         include_str!("../../themes/default/templates/partials/badge.html"),
     ),
@@ -189,6 +193,12 @@ impl Theme {
             .render(template, context)
             .map_err(|error| template_error(&self.sources, template, &error))
     }
+
+    /// A problem with how `template` uses what brief gives it (E007), at its file.
+    pub fn problem(&self, template: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error("E007", message)
+            .at(Location::file_start(&file_of(&self.sources, template)))
+    }
 }
 
 /// Every file under `root/dir`, by its `/`-separated path relative to `dir`, sorted.
@@ -256,14 +266,19 @@ fn template_error(
         _ => None,
     };
     let (message, location) = located.unwrap_or_else(|| {
-        let file = sources
-            .get(template)
-            .map_or_else(|| PathBuf::from(template), |s| s.file.clone());
+        let file = file_of(sources, template);
         (error.kind().to_string(), Location::file_start(&file))
     });
     Diagnostic::error("E007", format!("template error: {message}"))
         .at(location)
         .help("docs/themes.md lists every variable a template receives")
+}
+
+/// The file `template` was read from: the theme's own, or the built-in default's path.
+fn file_of(sources: &BTreeMap<String, TemplateSource>, template: &str) -> PathBuf {
+    sources
+        .get(template)
+        .map_or_else(|| PathBuf::from(template), |s| s.file.clone())
 }
 
 #[cfg(test)]

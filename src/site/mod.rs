@@ -18,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity, plural};
 use crate::output::{self, SiteFiles};
 use crate::series::{self, SeriesBriefing};
 
+mod annotation_list;
 mod load;
 mod pages;
 mod shared;

@@ -2,7 +2,8 @@
 //! immutable model. Each page kind is a function that adds what its template needs to a copy
 //! of the shared base context and returns a [`Draft`]; [`Page::render`] turns drafts into files.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::io::{self, Write};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
@@ -11,6 +12,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::Site;
+use super::annotation_list;
 use super::shared::{Shared, SourceContext};
 use crate::annotate::resolve::Resolved;
 use crate::content::{self, Briefing};
@@ -48,10 +50,7 @@ pub fn render(
     let mut results: Vec<Result<(String, usize), Diagnostic>> = prepared
         .pages
         .par_iter()
-        .map(|page| {
-            let (path, bytes) = page.render(&prepared.shared)?;
-            put(sink, path, &bytes)
-        })
+        .map(|page| page.put(&prepared.shared, sink))
         .collect();
     results.extend(
         prepared
@@ -120,7 +119,12 @@ impl Prepared<'_> {
     /// The page at `path` (relative, as in [`SiteFiles`]), or `None` when no page has it.
     pub fn render_page(&self, path: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
         let page = self.by_path.get(path)?;
-        Some(page.render(&self.shared).map(|(_, bytes)| bytes))
+        let mut bytes = Vec::new();
+        Some(match page.write(&self.shared, &mut bytes) {
+            Ok(()) => Ok(bytes),
+            Err(PageError::Page(problem)) => Err(*problem),
+            Err(PageError::Write(error)) => unreachable!("writing into a Vec failed: {error}"),
+        })
     }
 
     /// Every file but the pages and [`Prepared::index_files`]: the theme's assets, the feed and
@@ -157,11 +161,20 @@ impl Prepared<'_> {
     /// is serialised straight into its file, one annotation at a time.
     fn write_index_files(&self, sink: &dyn Sink) -> Vec<Result<(String, usize), Diagnostic>> {
         let (site, resolved) = (self.shared.site, self.shared.resolved);
-        let mut written: Vec<Result<(String, usize), Diagnostic>> =
-            scripts::search_files(&search_pages(site), &site.sources, resolved)
-                .into_par_iter()
-                .map(|(path, text)| put(sink, format!("assets/{path}"), text.as_bytes()))
-                .collect();
+        let search = Mutex::new(Vec::new());
+        scripts::search_files(
+            &search_pages(site),
+            &site.sources,
+            resolved,
+            &|path, text| {
+                let written = put(sink, format!("assets/{path}"), text.as_bytes());
+                search
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(written);
+            },
+        );
+        let mut written = search.into_inner().unwrap_or_else(PoisonError::into_inner);
         let jsonld = "annotations.jsonld";
         let size = sink.write(jsonld, &mut |out| {
             crate::annotate::jsonld::write(
@@ -290,9 +303,29 @@ impl Page {
         }
     }
 
-    /// The page as a file: its draft, rendered by the theme with the shared base context, and
-    /// the card data of its citations.
-    fn render(self, shared: &Shared<'_>) -> Result<(String, Vec<u8>), Diagnostic> {
+    /// Renders the page into `sink` at its path: its path and size.
+    fn put(self, shared: &Shared<'_>, sink: &dyn Sink) -> Result<(String, usize), Diagnostic> {
+        let path = self.path(shared);
+        let mut problem = None;
+        let written = sink.write(&path, &mut |out| {
+            self.write(shared, out).map_err(|error| match error {
+                PageError::Write(error) => error,
+                PageError::Page(page) => {
+                    problem = Some(page);
+                    io::Error::other("the page did not render")
+                }
+            })
+        });
+        match (problem, written) {
+            (Some(problem), _) => Err(*problem),
+            (None, Ok(size)) => Ok((path, size)),
+            (None, Err(error)) => Err(super::write_failed(error)),
+        }
+    }
+
+    /// Writes the page into `out`: its draft, rendered by the theme with the shared base
+    /// context, and the card data of its citations.
+    fn write(self, shared: &Shared<'_>, out: &mut dyn Write) -> Result<(), PageError> {
         let mut context = shared.base.clone();
         let draft = match self {
             Page::Briefing => briefing_page(shared, &mut context)?,
@@ -301,7 +334,7 @@ impl Page {
             Page::Series(index) => series_page(shared, index, &mut context),
             Page::NotFound => Draft::new("404.html", "404.html", "", "404", "Page not found"),
             Page::Print(briefing) => print_page(shared, briefing, &mut context)?,
-            Page::Annotations => annotations_page(shared, &mut context)?,
+            Page::Annotations => annotation_list::draft(shared, &mut context),
         };
         let site = shared.site;
         let page = PageContext {
@@ -318,21 +351,37 @@ impl Page {
         context.insert("page", &page);
         context.insert("root", draft.root);
         context.insert("content", &draft.content);
-        let mut html = shared.theme.render(draft.template, &context)?;
-        if let Some(cards) = cards_for(shared, &html, draft.root)? {
-            // Before `</body>`, where the theme's deferred script finds it.
-            let at = html.rfind("</body>").unwrap_or(html.len());
-            html.insert_str(
-                at,
-                &format!("<script type=\"application/json\" id=\"brief-cards\">{cards}</script>\n"),
-            );
+        let html = shared.theme.render(draft.template, &context)?;
+        if let Page::Annotations = self {
+            return annotation_list::write(shared, &html, draft.root, out);
         }
-        Ok((draft.path, html.into_bytes()))
+        let cited: BTreeSet<String> = scripts::cited_ids(&html).map(str::to_string).collect();
+        let html = with_cards(shared, html, cited.iter().map(String::as_str), draft.root)?;
+        Ok(out.write_all(html.as_bytes())?)
+    }
+}
+
+/// Why a page could not be written: the page itself (a template, its content), or where it
+/// was being written.
+pub(super) enum PageError {
+    Page(Box<Diagnostic>),
+    Write(io::Error),
+}
+
+impl From<Diagnostic> for PageError {
+    fn from(problem: Diagnostic) -> PageError {
+        PageError::Page(Box::new(problem))
+    }
+}
+
+impl From<io::Error> for PageError {
+    fn from(error: io::Error) -> PageError {
+        PageError::Write(error)
     }
 }
 
 /// A page before the theme renders it; what it adds to the context is already inserted.
-struct Draft<'a> {
+pub(super) struct Draft<'a> {
     template: &'static str,
     /// Its path from the site root.
     path: String,
@@ -348,7 +397,7 @@ struct Draft<'a> {
 }
 
 impl<'a> Draft<'a> {
-    fn new(
+    pub(super) fn new(
         template: &'static str,
         path: impl Into<String>,
         root: &'static str,
@@ -513,43 +562,6 @@ fn print_page<'a>(
     })
 }
 
-fn annotations_page<'a>(
-    shared: &'a Shared<'a>,
-    context: &mut Context,
-) -> Result<Draft<'a>, Diagnostic> {
-    let (site, resolved) = (shared.site, shared.resolved);
-    let views = annotations::views(resolved, &site.sources, &shared.theme)?;
-    context.insert("annotations", &views);
-    // The sources to filter by: those with at least one annotated passage.
-    let annotated: Vec<&SourceContext<'_>> = shared
-        .sources
-        .iter()
-        .zip(&shared.passages)
-        .filter(|(_, passages)| !passages.is_empty())
-        .map(|(source, _)| source)
-        .collect();
-    context.insert("annotated_sources", &annotated);
-    // As on source pages, a list only with a series.
-    let cited_in: BTreeMap<&str, Vec<series::SeriesEntry<'_>>> = resolved
-        .annotations
-        .iter()
-        .filter(|_| !site.series.is_empty())
-        .map(|a| {
-            let id = a.annotation.id.as_str();
-            (id, shared.cited_in.briefings([id]))
-        })
-        .filter(|(_, briefings)| !briefings.is_empty())
-        .collect();
-    context.insert("cited_in", &cited_in);
-    Ok(Draft::new(
-        "annotations.html",
-        "annotations.html",
-        "",
-        "annotations",
-        "Annotations",
-    ))
-}
-
 /// The briefings search covers, by page: the home briefing, then the series.
 fn search_pages(site: &Site) -> Vec<(String, &Briefing)> {
     std::iter::once(("index.html".to_string(), &site.briefing))
@@ -561,18 +573,29 @@ fn search_pages(site: &Site) -> Vec<(String, &Briefing)> {
         .collect()
 }
 
-/// The card data of the citations on a rendered page, wherever they are (the briefing's
-/// prose, notes): read back from the page as `brief.js` reads it, `a.cite[data-ann]`.
-fn cards_for(shared: &Shared<'_>, html: &str, root: &str) -> Result<Option<String>, Diagnostic> {
-    let cited: BTreeSet<&str> = scripts::cited_ids(html).collect();
-    scripts::cards_json(
-        cited
-            .into_iter()
-            .filter_map(|id| shared.by_id.get(id).copied()),
+/// `html` with the card data of the annotations `cited` on it (read back from the page as
+/// `brief.js` reads it, `a.cite[data-ann]`, wherever they are: the briefing's prose, notes)
+/// before `</body>`, where the theme's deferred script finds it.
+pub(super) fn with_cards<'i>(
+    shared: &Shared<'_>,
+    mut html: String,
+    cited: impl Iterator<Item = &'i str>,
+    root: &str,
+) -> Result<String, Diagnostic> {
+    let cards = scripts::cards_json(
+        cited.filter_map(|id| shared.by_id.get(id).copied()),
         &shared.site.sources,
         root,
         &shared.theme,
-    )
+    )?;
+    if let Some(cards) = cards {
+        let at = html.rfind("</body>").unwrap_or(html.len());
+        html.insert_str(
+            at,
+            &format!("<script type=\"application/json\" id=\"brief-cards\">{cards}</script>\n"),
+        );
+    }
+    Ok(html)
 }
 
 fn canonical(site: &Site, path: &str) -> Option<String> {

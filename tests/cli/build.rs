@@ -188,6 +188,57 @@ fn a_failing_partial_is_located_and_keeps_the_previous_site() {
     assert_eq!(staged, Vec::<String>::new(), "staged pages left behind");
 }
 
+/// `annotations.html` is written around the list, each annotation through the theme's own
+/// `partials/annotation.html`, so the page is never held whole.
+#[test]
+fn the_annotations_page_renders_each_annotation_through_its_partial() {
+    let site = annotated_minimal()
+        .file(
+            "themes/default/templates/annotations.html",
+            "<main><h1 id=\"head\">All</h1>{{ annotation_list | safe }}<p id=\"tail\">end</p></main>\n",
+        )
+        .file(
+            "themes/default/templates/partials/annotation.html",
+            "<p class=\"mine\" id=\"{{ a.id }}\">{{ a.number }}: {{ a.kind }}</p>",
+        );
+    site.build();
+    let page = site.page("annotations.html");
+    assert_eq!(text_of(&page, "#head"), "All");
+    let entries: Vec<String> = select(&page, "main > p.mine")
+        .iter()
+        .map(|entry| entry.text().collect())
+        .collect();
+    assert_eq!(entries, ["1: figure"]);
+    assert_eq!(text_of(&page, "main > p.mine + p#tail"), "end");
+}
+
+/// A theme's `annotations.html` from before the list was a partial (a loop over
+/// `annotations`), or one that forgets the list, gets a located error that says what to write.
+#[test]
+fn an_annotations_page_without_its_list_is_located_with_a_hint() {
+    let site = annotated_minimal();
+    site.build();
+    let before = site.snapshot();
+    let site = site.file(
+        "themes/default/templates/annotations.html",
+        "<main><h1>All</h1></main>\n",
+    );
+    let run = site.brief(&["build"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    let err = run.stderr();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("error[E007]: this template must place `annotation_list` exactly once"),
+        "{err}"
+    );
+    assert!(
+        err.contains(" --> themes/default/templates/annotations.html:1:1"),
+        "{err}"
+    );
+    assert!(err.contains("{{ annotation_list | safe }}"), "{err}");
+    assert_eq!(before, site.snapshot(), "a failed build changed public/");
+}
+
 #[test]
 fn theme_named_in_site_yaml_is_used() {
     let site = Site::minimal()
