@@ -111,7 +111,7 @@ pub fn search_files(
         resolved,
     };
     let mut chunks = Chunks::default();
-    let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
     for first in (0..entries.len()).step_by(ENTRY_BATCH) {
         let batch: Vec<Entry> = (first..entries.len().min(first + ENTRY_BATCH))
             .into_par_iter()
@@ -130,10 +130,10 @@ pub fn search_files(
         }
     }
     let starts = chunks.finish(put);
-    let mut words: Vec<(String, Vec<usize>)> = postings.into_iter().collect();
+    let mut words: Vec<(String, Vec<u32>)> = postings.into_iter().collect();
     words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Sorted words sharing their first two characters are neighbours: a shard is a run.
-    let shards: Vec<&[(String, Vec<usize>)]> = words
+    let shards: Vec<&[(String, Vec<u32>)]> = words
         .chunk_by(|a, b| shard_key(&a.0) == shard_key(&b.0))
         .collect();
     let names: Vec<String> = shards
@@ -152,8 +152,9 @@ pub fn search_files(
     });
 }
 
-/// How many entries are made at once.
-const ENTRY_BATCH: usize = 1024;
+/// How many entries are made at once: their words, repeats included, are the most a batch
+/// holds (about 20 KB an article).
+const ENTRY_BATCH: usize = 256;
 
 /// The chunk files of the entries, made as the entries' JSON texts come in order.
 #[derive(Default)]
@@ -198,9 +199,12 @@ impl Chunks {
 
 /// Adds the words of entry `index` to the postings: each word, the entries holding it, as
 /// `2 * entry + 1` when it is in the title; ascending, as entries come in order.
-fn add_postings(postings: &mut HashMap<String, Vec<usize>>, index: usize, words: EntryWords<'_>) {
+fn add_postings(postings: &mut HashMap<String, Vec<u32>>, index: usize, words: EntryWords<'_>) {
+    // Half the memory of `usize` codes, the larger part of the index while it is made; an
+    // archive of a billion entries could not be loaded in the first place.
+    let in_text = u32::try_from(2 * index + 1).expect("fewer than 2^31 search entries") - 1;
     for (word, in_title) in words {
-        let code = 2 * index + usize::from(in_title);
+        let code = in_text + u32::from(in_title);
         match postings.get_mut(word.as_ref()) {
             Some(codes) => codes.push(code),
             None => {
@@ -211,7 +215,7 @@ fn add_postings(postings: &mut HashMap<String, Vec<usize>>, index: usize, words:
 }
 
 /// One shard's JSON: each word with its postings delta-encoded, which keeps the numbers short.
-fn shard_json(run: &[(String, Vec<usize>)]) -> String {
+fn shard_json(run: &[(String, Vec<u32>)]) -> String {
     let mut json = String::from("{");
     for (word, codes) in run {
         if json.len() > 1 {
