@@ -46,19 +46,25 @@ pub fn render(
 ) -> Option<Vec<(String, usize)>> {
     let prepared = prepare(root, site, resolved, diagnostics)?;
     // Each file goes to the sink as soon as it is made, from both cores; only its path and
-    // size are kept.
-    let mut results: Vec<Result<(String, usize), Diagnostic>> = prepared
-        .pages
-        .par_iter()
-        .map(|page| page.put(&prepared.shared, sink))
-        .collect();
+    // size are kept. The indexes are made beside the pages: parts of them are serial (the
+    // postings, the JSON-LD), which pages fill in around.
+    let (mut results, indexes): (Vec<Result<(String, usize), Diagnostic>>, _) = rayon::join(
+        || {
+            prepared
+                .pages
+                .par_iter()
+                .map(|page| page.put(&prepared.shared, sink))
+                .collect()
+        },
+        || prepared.write_index_files(sink),
+    );
     results.extend(
         prepared
             .fixed_files()
             .into_iter()
             .map(|(path, bytes)| put(sink, path, &bytes)),
     );
-    results.extend(prepared.write_index_files(sink));
+    results.extend(indexes);
     let mut written = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -162,29 +168,35 @@ impl Prepared<'_> {
     fn write_index_files(&self, sink: &dyn Sink) -> Vec<Result<(String, usize), Diagnostic>> {
         let (site, resolved) = (self.shared.site, self.shared.resolved);
         let search = Mutex::new(Vec::new());
-        scripts::search_files(
-            &search_pages(site),
-            &site.sources,
-            resolved,
-            &|path, text| {
-                let written = put(sink, format!("assets/{path}"), text.as_bytes());
-                search
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(written);
+        let jsonld = "annotations.jsonld";
+        let ((), size) = rayon::join(
+            || {
+                scripts::search_files(
+                    &search_pages(site),
+                    &site.sources,
+                    resolved,
+                    &|path, text| {
+                        let written = put(sink, format!("assets/{path}"), text.as_bytes());
+                        search
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .push(written);
+                    },
+                );
+            },
+            || {
+                sink.write(jsonld, &mut |out| {
+                    crate::annotate::jsonld::write(
+                        out,
+                        resolved,
+                        &site.sources,
+                        self.shared.title,
+                        site.config.base_url.as_deref(),
+                    )
+                })
             },
         );
         let mut written = search.into_inner().unwrap_or_else(PoisonError::into_inner);
-        let jsonld = "annotations.jsonld";
-        let size = sink.write(jsonld, &mut |out| {
-            crate::annotate::jsonld::write(
-                out,
-                resolved,
-                &site.sources,
-                self.shared.title,
-                site.config.base_url.as_deref(),
-            )
-        });
         written.push(
             size.map(|size| (jsonld.to_string(), size))
                 .map_err(super::write_failed),
