@@ -175,12 +175,13 @@ use Anchoring::{Ambiguous, Exact, NotFound};
 
 /// Every start of `needle` in `hay`, overlapping ones included.
 fn occurrences<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let finder = memchr::memmem::Finder::new(needle);
     let mut from = 0;
     std::iter::from_fn(move || {
         if needle.is_empty() {
             return None;
         }
-        let found = hay.get(from..)?.find(needle)? + from;
+        let found = finder.find(hay.get(from..)?.as_bytes())? + from;
         from = found + hay[found..].chars().next().map_or(1, char::len_utf8);
         Some(found)
     })

@@ -62,7 +62,8 @@ pub fn cards_json<'a>(
 /// elements `brief.js` gives cards to, `<a>` with the class `cite` and a `data-ann`, however
 /// the theme's `partials/citation.html` writes them.
 pub fn cited_ids(html: &str) -> impl Iterator<Item = &str> {
-    html.split("<a ").skip(1).filter_map(|rest| {
+    memchr::memmem::find_iter(html.as_bytes(), "<a ").filter_map(|at| {
+        let rest = &html[at + "<a ".len()..];
         let tag = &rest[..rest.find('>')?];
         let class = attribute(tag, "class")?;
         class
