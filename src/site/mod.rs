@@ -19,14 +19,16 @@ use crate::output::{self, SiteFiles};
 use crate::series::{self, SeriesBriefing};
 
 mod annotation_list;
+mod indexes;
 mod load;
 mod pages;
 mod shared;
 
+pub use indexes::is_index_file;
 pub(crate) use load::markdown_files;
 pub use load::{Reuse, load, load_reusing, read_text};
 use pages::check_render;
-pub use pages::{Prepared, is_index_file, prepare, render};
+pub use pages::{Prepared, prepare, render};
 
 /// What the command line asks of a build.
 #[derive(Debug, Clone, Default)]

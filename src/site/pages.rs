@@ -5,7 +5,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,7 +14,7 @@ use super::Site;
 use super::annotation_list;
 use super::shared::{Shared, SourceContext};
 use crate::annotate::resolve::Resolved;
-use crate::content::{self, Briefing};
+use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feed;
 use crate::output::{Sink, SiteFiles};
@@ -77,7 +76,11 @@ pub fn render(
 }
 
 /// Puts the file at `path` into `sink`: its path and size, or E008.
-fn put(sink: &dyn Sink, path: String, bytes: &[u8]) -> Result<(String, usize), Diagnostic> {
+pub(super) fn put(
+    sink: &dyn Sink,
+    path: String,
+    bytes: &[u8],
+) -> Result<(String, usize), Diagnostic> {
     let size = sink.put(&path, bytes).map_err(super::write_failed)?;
     Ok((path, size))
 }
@@ -86,7 +89,7 @@ fn put(sink: &dyn Sink, path: String, bytes: &[u8]) -> Result<(String, usize), D
 /// can be found before a page renders. [`render`] renders all its pages at once; `serve`
 /// renders a page only when a browser asks for it ([`Prepared::render_page`]).
 pub struct Prepared<'a> {
-    shared: Shared<'a>,
+    pub(super) shared: Shared<'a>,
     pages: Vec<Page>,
     /// The pages by output path.
     by_path: HashMap<String, Page>,
@@ -152,62 +155,6 @@ impl Prepared<'_> {
         }
         files
     }
-
-    /// The indexes of the whole site: the search shards and `annotations.jsonld` (the files
-    /// [`is_index_file`] names).
-    pub fn index_files(&self) -> SiteFiles {
-        let files = Mutex::new(SiteFiles::new());
-        for written in self.write_index_files(&files) {
-            written.expect("brief's own index files have plain paths");
-        }
-        files.into_inner().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Writes [`Prepared::index_files`] into `sink`, each as it is made: `annotations.jsonld`
-    /// is serialised straight into its file, one annotation at a time.
-    fn write_index_files(&self, sink: &dyn Sink) -> Vec<Result<(String, usize), Diagnostic>> {
-        let (site, resolved) = (self.shared.site, self.shared.resolved);
-        let search = Mutex::new(Vec::new());
-        let jsonld = "annotations.jsonld";
-        let ((), size) = rayon::join(
-            || {
-                scripts::search_files(
-                    &search_pages(site),
-                    &site.sources,
-                    resolved,
-                    &|path, text| {
-                        let written = put(sink, format!("assets/{path}"), text.as_bytes());
-                        search
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .push(written);
-                    },
-                );
-            },
-            || {
-                sink.write(jsonld, &mut |out| {
-                    crate::annotate::jsonld::write(
-                        out,
-                        resolved,
-                        &site.sources,
-                        self.shared.title,
-                        site.config.base_url.as_deref(),
-                    )
-                })
-            },
-        );
-        let mut written = search.into_inner().unwrap_or_else(PoisonError::into_inner);
-        written.push(
-            size.map(|size| (jsonld.to_string(), size))
-                .map_err(super::write_failed),
-        );
-        written
-    }
-}
-
-/// Whether `path` is one of [`Prepared::index_files`], whose names depend on the content.
-pub fn is_index_file(path: &str) -> bool {
-    path.starts_with("assets/search/") || path == "annotations.jsonld"
 }
 
 /// What `check` finds at the render stage without rendering: the theme's problems (its
@@ -572,17 +519,6 @@ fn print_page<'a>(
         content: html.clone(),
         ..Draft::new("print.html", path, root, "print", &meta.title)
     })
-}
-
-/// The briefings search covers, by page: the home briefing, then the series.
-fn search_pages(site: &Site) -> Vec<(String, &Briefing)> {
-    std::iter::once(("index.html".to_string(), &site.briefing))
-        .chain(
-            site.series
-                .iter()
-                .map(|entry| (entry.href.clone(), &entry.briefing)),
-        )
-        .collect()
 }
 
 /// `html` with the card data of the annotations `cited` on it (read back from the page as
