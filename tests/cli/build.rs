@@ -157,35 +157,40 @@ fn a_theme_replaces_one_block_and_one_partial() {
     );
 }
 
-/// A partial that fails is located at its own file, and the previous site stays.
+/// A partial that fails is located at its own file, and the previous site stays: one drawn
+/// inside a page (a note) and one whose page is written as it renders (an entry of
+/// `annotations.html`, which fails after the page's first half was written).
 #[test]
 fn a_failing_partial_is_located_and_keeps_the_previous_site() {
-    let site = annotated_minimal();
-    site.build();
-    let before = site.snapshot();
-    let site = site.file(
-        "themes/default/templates/partials/note.html",
-        "<aside>\n{{ note.nombre }}</aside>\n",
-    );
-    let run = site.brief(&["build"]);
-    assert_eq!(run.code(), 1, "{}", run.stderr());
-    assert!(!run.stderr().contains("panicked"), "{}", run.stderr());
-    assert!(run.stderr().contains("error[E007]"), "{}", run.stderr());
-    assert!(
-        run.stderr()
-            .contains(" --> themes/default/templates/partials/note.html:2:"),
-        "{}",
-        run.stderr()
-    );
-    assert_eq!(before, site.snapshot(), "a failed build changed public/");
-    // Pages are written into a staging folder as they render: the failed build deletes it.
-    let staged: Vec<String> = std::fs::read_dir(site.root())
-        .expect("list the site's folder")
-        .flatten()
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.contains(".brief-new-"))
-        .collect();
-    assert_eq!(staged, Vec::<String>::new(), "staged pages left behind");
+    for (partial, variable) in [("note.html", "note"), ("annotation.html", "a")] {
+        let site = annotated_minimal();
+        site.build();
+        let before = site.snapshot();
+        let site = site.file(
+            &format!("themes/default/templates/partials/{partial}"),
+            &format!("<aside>\n{{{{ {variable}.nombre }}}}</aside>\n"),
+        );
+        let run = site.brief(&["build"]);
+        assert_eq!(run.code(), 1, "{}", run.stderr());
+        assert!(!run.stderr().contains("panicked"), "{}", run.stderr());
+        assert!(run.stderr().contains("error[E007]"), "{}", run.stderr());
+        assert!(
+            run.stderr().contains(&format!(
+                " --> themes/default/templates/partials/{partial}:2:"
+            )),
+            "{}",
+            run.stderr()
+        );
+        assert_eq!(before, site.snapshot(), "a failed build changed public/");
+        // Pages are written into a staging folder as they render: the failed build deletes it.
+        let staged: Vec<String> = std::fs::read_dir(site.root())
+            .expect("list the site's folder")
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains(".brief-new-"))
+            .collect();
+        assert_eq!(staged, Vec::<String>::new(), "staged pages left behind");
+    }
 }
 
 /// `annotations.html` is written around the list, each annotation through the theme's own
