@@ -168,7 +168,7 @@ fn a_failing_partial_is_located_and_keeps_the_previous_site() {
         let before = site.snapshot();
         let site = site.file(
             &format!("themes/default/templates/partials/{partial}"),
-            &format!("<aside>\n{{{{ {variable}.nombre }}}}</aside>\n"),
+            format!("<aside>\n{{{{ {variable}.nombre }}}}</aside>\n"),
         );
         let run = site.brief(&["build"]);
         assert_eq!(run.code(), 1, "{}", run.stderr());
