@@ -153,8 +153,7 @@ pub fn search_files(
     });
 }
 
-/// How many entries are made at once: their words, repeats included, are the most a batch
-/// holds (about 20 KB an article).
+/// How many entries are made at once: a batch holds their texts and their words.
 const ENTRY_BATCH: usize = 256;
 
 /// The chunk files of the entries, made as the entries' JSON texts come in order.
@@ -242,8 +241,8 @@ fn shard_json(run: &[(String, Vec<u32>)]) -> String {
 /// are made in entry order whatever the order of an entry's words.
 type EntryWords<'a> = FxHashMap<Cow<'a, str>, bool>;
 
-/// The distinct words of an entry, each once, marked when the title holds it. A set, not a
-/// sort: sorting each article's words was a seventh of a build's instructions.
+/// The distinct words of an entry, each once, marked when the title holds it: a set rather
+/// than a sort of every word (3 % fewer instructions for a whole build).
 fn entry_words(entry: &Entry) -> EntryWords<'_> {
     let mut words: EntryWords<'_> = search_words(&entry.title)
         .map(|word| (word, true))
