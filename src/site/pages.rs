@@ -1,6 +1,7 @@
 //! The render stage: every page of the site through the theme, in parallel, from one
 //! immutable model. Each page kind is a function that adds what its template needs to a copy
-//! of the shared base context and returns a [`Draft`]; [`Page::render`] turns drafts into files.
+//! of the shared base context and returns a [`Draft`]; [`Page::write`] renders the draft into
+//! a file as it goes to the sink.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Write};
