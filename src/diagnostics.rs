@@ -7,6 +7,7 @@
 //! JSON for editors' tools. A run collects all of them, sorted, before deciding to fail.
 
 use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -330,6 +331,25 @@ impl Diagnostics {
             "warnings": self.count(Severity::Warning),
             "diagnostics": items,
         })
+    }
+
+    /// The problems, in the order found.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Each problem's fingerprint, in the order found: a hash of everything it says, made in
+    /// parallel, to tell the problems of two runs apart without keeping or comparing them
+    /// whole (an archive's review holds tens of thousands).
+    pub fn fingerprints(&self) -> Vec<u64> {
+        self.items
+            .par_iter()
+            .map(|problem| {
+                let mut hasher = DefaultHasher::new();
+                problem.hash(&mut hasher);
+                hasher.finish()
+            })
+            .collect()
     }
 
     /// Whether nothing was reported.

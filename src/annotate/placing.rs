@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -19,63 +20,89 @@ use crate::diagnostics::Diagnostic;
 
 /// Anchoring results kept from one resolve for the next over the same sources, as `serve`
 /// does between rebuilds: an annotation written as before, in the same sources, anchors as
-/// before with the same problems, so only new and edited annotations are searched.
+/// before with the same problems, so only new and edited annotations are searched. An
+/// annotation of a file that was not read again is the very value anchored last time
+/// ([`Arc::ptr_eq`]); one of a file read again is compared with it.
 #[derive(Debug, Default)]
 pub struct Kept {
-    by_id: HashMap<String, Placed>,
+    by_id: HashMap<String, KeptOne>,
+    /// Which resolve is running: an entry whose `seen` is older was not in it.
+    generation: u64,
+}
+
+#[derive(Debug)]
+struct KeptOne {
+    placed: Placed,
+    /// The last resolve that had the annotation.
+    seen: u64,
 }
 
 /// What anchoring one annotation gives: the annotation placed, or as written when a target
-/// did not anchor; and the problems found.
-type Placed = (Result<Anchored, Box<Annotation>>, Vec<Diagnostic>);
+/// did not anchor; and the problems found. The annotation is shared, not copied.
+type Placed = (Result<Anchored, Arc<Annotation>>, Vec<Diagnostic>);
 
 /// The annotation as it was written (its places included) when it was anchored.
-fn written(placed: &Placed) -> &Annotation {
+fn written(placed: &Placed) -> &Arc<Annotation> {
     match &placed.0 {
         Ok(anchored) => &anchored.annotation,
         Err(annotation) => annotation,
     }
 }
 
+impl Kept {
+    /// The kept result of `annotation`, when it was anchored written exactly so.
+    fn reuse(&mut self, annotation: &Arc<Annotation>) -> Option<Placed> {
+        let generation = self.generation;
+        let kept = self.by_id.get_mut(annotation.id.as_str())?;
+        let earlier = written(&kept.placed);
+        if !(Arc::ptr_eq(earlier, annotation) || **earlier == **annotation) {
+            return None;
+        }
+        kept.seen = generation;
+        Some(kept.placed.clone())
+    }
+
+    fn keep(&mut self, placed: &Placed) {
+        let id = written(placed).id.clone();
+        let seen = self.generation;
+        let placed = placed.clone();
+        self.by_id.insert(id, KeptOne { placed, seen });
+    }
+}
+
 /// Every annotation placed in its sources, in the order written; the ids of those that did
 /// not anchor (their problems are in `diagnostics`), with those of entries that did not load.
-/// Annotations `kept` holds as written are not searched again.
+/// Annotations `kept` holds as written are not searched again. The ids must be unique.
 pub(super) fn anchor_all(
-    annotations: Vec<Annotation>,
+    annotations: Vec<Arc<Annotation>>,
     unloaded: &Unloaded,
     sources: &[Source],
-    kept: Option<&mut Kept>,
+    mut kept: Option<&mut Kept>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Anchored>, HashSet<String>) {
-    let mut kept = kept.map(|kept| (std::mem::take(&mut kept.by_id), kept));
+    if let Some(kept) = kept.as_mut() {
+        kept.generation += 1;
+    }
     // Each annotation's result when kept, else `None` and the annotation is searched.
     let mut placed: Vec<Option<Placed>> = Vec::with_capacity(annotations.len());
     let mut searched = Vec::new();
     for annotation in annotations {
-        let hit = kept.as_mut().and_then(|(earlier, kept)| {
-            let one = earlier.remove(&annotation.id)?;
-            let same = *written(&one) == annotation;
-            let copy = same.then(|| one.clone());
-            if same {
-                kept.by_id.insert(annotation.id.clone(), one);
-            }
-            copy
-        });
+        let hit = kept.as_mut().and_then(|kept| kept.reuse(&annotation));
         if hit.is_none() {
             searched.push(annotation);
         }
         placed.push(hit);
     }
     let mut fresh = search(searched, unloaded, sources, diagnostics).into_iter();
-    let mut anchored: Vec<Anchored> = Vec::new();
+    let mut anchored: Vec<Anchored> = Vec::with_capacity(placed.len());
     let mut unanchored: HashSet<String> = unloaded.ids.clone();
     for one in placed {
         let one = match one {
             Some(one) => one,
             None => {
                 let Some(one) = fresh.next() else { continue };
-                if let Some((_, kept)) = kept.as_mut() {
-                    kept.by_id.insert(written(&one).id.clone(), one.clone());
+                if let Some(kept) = kept.as_mut() {
+                    kept.keep(&one);
                 }
                 one
             }
@@ -85,9 +112,13 @@ pub(super) fn anchor_all(
         match result {
             Ok(a) => anchored.push(a),
             Err(annotation) => {
-                unanchored.insert(annotation.id);
+                unanchored.insert(annotation.id.clone());
             }
         }
+    }
+    if let Some(kept) = kept {
+        let generation = kept.generation;
+        kept.by_id.retain(|_, one| one.seen == generation);
     }
     (anchored, unanchored)
 }
@@ -95,7 +126,7 @@ pub(super) fn anchor_all(
 /// Searches the sources for `annotations`' targets and places them, in parallel; results in
 /// the written order.
 fn search(
-    annotations: Vec<Annotation>,
+    annotations: Vec<Arc<Annotation>>,
     unloaded: &Unloaded,
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
@@ -149,7 +180,7 @@ fn search(
 /// gathered by source, and each source, in parallel, is folded once and searched once for all
 /// its quotes; its folded text is dropped when its quotes are placed.
 fn anchor_by_source(
-    annotations: &[Annotation],
+    annotations: &[Arc<Annotation>],
     sources: &[Source],
     by_slug: &HashMap<&str, usize>,
 ) -> Vec<Vec<Option<(usize, Anchoring)>>> {
@@ -210,10 +241,10 @@ impl AnchorContext<'_> {
     /// `diagnostics`).
     fn anchor(
         &self,
-        annotation: Annotation,
+        annotation: Arc<Annotation>,
         anchorings: Vec<Option<(usize, Anchoring)>>,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<Anchored, Box<Annotation>> {
+    ) -> Result<Anchored, Arc<Annotation>> {
         let sources = self.sources;
         let mut passages = Vec::new();
         let mut seen_in: HashMap<usize, usize> = HashMap::new();
@@ -267,7 +298,7 @@ impl AnchorContext<'_> {
                 note: None,
             })
         } else {
-            Err(Box::new(annotation))
+            Err(annotation)
         }
     }
 }

@@ -1,15 +1,19 @@
 //! The resolve stage: annotations anchored in their sources, figures checked, citations
 //! resolved. It reads the loaded site and returns [`Resolved`], which rendering only reads.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use super::citation::{self, Citable, Cited, Citing};
 use super::figure::{self, value_text};
 use super::model::{Annotation, Unloaded};
 use super::placing::{Kept, anchor_all};
 use crate::content::{Briefing, MarkdownFile, Source};
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::Diagnostic;
 use crate::markdown;
 
 /// One anchored passage of an annotation.
@@ -33,8 +37,9 @@ pub struct Passage {
 /// An annotation with its passages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Anchored {
-    /// As written.
-    pub annotation: Annotation,
+    /// As written; shared with the loaded site (and, in `serve`, with the next rebuild's
+    /// when the annotation is unchanged).
+    pub annotation: Arc<Annotation>,
     /// Its display number, from 1, in order of first citation in the briefing.
     pub number: usize,
     /// One per target, in the order written.
@@ -73,7 +78,7 @@ pub struct Resolved {
 
 /// Anchors `annotations` in `sources` and resolves the briefing's citations.
 pub fn resolve(
-    annotations: Vec<Annotation>,
+    annotations: Vec<Arc<Annotation>>,
     unloaded: &Unloaded,
     sources: &[Source],
     briefing: &Briefing,
@@ -86,7 +91,7 @@ pub fn resolve(
 /// `kept` recorded it, and recording this one's there. `kept` must come from a resolve over
 /// the same `sources`.
 pub fn resolve_keeping(
-    annotations: Vec<Annotation>,
+    annotations: Vec<Arc<Annotation>>,
     unloaded: &Unloaded,
     sources: &[Source],
     briefing: &Briefing,
@@ -122,25 +127,36 @@ pub fn resolve_keeping(
     }
 }
 
-/// Resolves every note's citations, and marks the annotations a note cites.
+/// Resolves every note's citations, in parallel (an archive has tens of thousands of notes;
+/// the problems keep the annotations' order), and marks the annotations a note cites.
 fn resolve_notes(
     anchored: &mut [Anchored],
     citables: &BTreeMap<String, Citable>,
     missing: (&HashSet<String>, &Unloaded),
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let notes: Vec<(Option<Cited>, Vec<Diagnostic>, HashSet<String>)> = anchored
+        .par_iter()
+        .map(|a| {
+            let (mut found, mut cited) = (Vec::new(), HashSet::new());
+            let note = a.annotation.note.as_deref().map(|note| {
+                resolve_note(
+                    note,
+                    &a.annotation,
+                    citables,
+                    missing,
+                    &mut cited,
+                    &mut found,
+                )
+            });
+            (note, found, cited)
+        })
+        .collect();
     let mut cited_in_notes = HashSet::new();
-    for a in anchored.iter_mut() {
-        a.note = a.annotation.note.as_deref().map(|note| {
-            resolve_note(
-                note,
-                &a.annotation,
-                citables,
-                missing,
-                &mut cited_in_notes,
-                diagnostics,
-            )
-        });
+    for (a, (note, found, cited)) in anchored.iter_mut().zip(notes) {
+        a.note = note;
+        diagnostics.extend(found);
+        cited_in_notes.extend(cited);
     }
     for a in anchored {
         a.cited_in_notes = cited_in_notes.contains(&a.annotation.id);
@@ -209,10 +225,10 @@ fn without_guesses(diagnostic: Diagnostic, unloaded: &Unloaded) -> Diagnostic {
     diagnostic
 }
 
-/// The annotations cite-able from Markdown, by id.
+/// The annotations cite-able from Markdown, by id; made in parallel.
 pub fn citables(anchored: &[Anchored], sources: &[Source]) -> BTreeMap<String, Citable> {
-    anchored
-        .iter()
+    let citables: Vec<(String, Citable)> = anchored
+        .par_iter()
         .map(|a| {
             let first = &a.passages[0];
             let citable = Citable {
@@ -229,7 +245,8 @@ pub fn citables(anchored: &[Anchored], sources: &[Source]) -> BTreeMap<String, C
             };
             (a.annotation.id.clone(), citable)
         })
-        .collect()
+        .collect();
+    citables.into_iter().collect()
 }
 
 impl Anchored {
@@ -248,27 +265,38 @@ impl Anchored {
 /// Two annotations with one id: the one read first (files in alphabetical order, entries in
 /// file order) is kept and cited; the error shows both places and says so.
 fn drop_duplicates(
-    annotations: Vec<Annotation>,
+    annotations: Vec<Arc<Annotation>>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Annotation> {
-    let mut first: HashMap<String, Location> = HashMap::new();
-    let mut kept = Vec::new();
-    for annotation in annotations {
-        if let Some(kept_at) = first.get(&annotation.id) {
-            diagnostics.push(
-                Diagnostic::error("E104", format!("two annotations have the id `{}`", annotation.id))
-                    .at(annotation.at.clone())
-                    .label("this one is ignored")
-                    .also(kept_at.clone(), format!("this one is kept: citations of `@{}` link to it", annotation.id))
-                    .note("the annotation read first is kept: files in alphabetical order, entries in the order written")
-                    .help("ids are unique across the site: rename one of them (and the citations meant for it)"),
-            );
-            continue;
-        }
-        first.insert(annotation.id.clone(), annotation.at.clone());
-        kept.push(annotation);
+) -> Vec<Arc<Annotation>> {
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(annotations.len());
+    let mut ignored = HashSet::new();
+    for (index, annotation) in annotations.iter().enumerate() {
+        let kept = match first.entry(annotation.id.as_str()) {
+            Entry::Occupied(kept) => &annotations[*kept.get()],
+            Entry::Vacant(vacant) => {
+                vacant.insert(index);
+                continue;
+            }
+        };
+        diagnostics.push(
+            Diagnostic::error("E104", format!("two annotations have the id `{}`", annotation.id))
+                .at(annotation.at.clone())
+                .label("this one is ignored")
+                .also(kept.at.clone(), format!("this one is kept: citations of `@{}` link to it", annotation.id))
+                .note("the annotation read first is kept: files in alphabetical order, entries in the order written")
+                .help("ids are unique across the site: rename one of them (and the citations meant for it)"),
+        );
+        ignored.insert(index);
     }
-    kept
+    if ignored.is_empty() {
+        return annotations;
+    }
+    annotations
+        .into_iter()
+        .enumerate()
+        .filter(|(index, _)| !ignored.contains(index))
+        .map(|(_, annotation)| annotation)
+        .collect()
 }
 
 /// Numbers annotations in the order the briefing first cites them; uncited ones follow in
@@ -283,8 +311,9 @@ fn number_by_first_citation(
         .enumerate()
         .map(|(i, id)| (id.as_str(), i))
         .collect();
-    // A stable sort: uncited annotations keep the order they were written in.
-    anchored.sort_by_key(|a| {
+    // A stable sort, each key looked up once: uncited annotations keep the order they were
+    // written in.
+    anchored.sort_by_cached_key(|a| {
         rank.get(a.annotation.id.as_str())
             .copied()
             .unwrap_or(usize::MAX)

@@ -3,8 +3,10 @@
 //! the file is replaced by an atomic rename (which `brief import` writes its sources with too).
 
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::annotate::{model, resolve};
+use crate::annotate::model::{self, Annotation};
+use crate::annotate::resolve;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::schema;
 use crate::site::Site;
@@ -30,8 +32,11 @@ pub(super) fn lock_site(root: &Path) -> Result<std::fs::File, Diagnostic> {
 /// Checks the site as it would be with `file` holding `text`: the file parses and its
 /// annotations anchor. Problems elsewhere are not this edit's.
 pub(super) fn recheck(site: &Site, file: &Path, text: &str) -> Result<(), Diagnostic> {
-    let mut annotations =
-        model::parse_file(file, text).map_err(|mut problems| problems.remove(0))?;
+    let mut annotations: Vec<Arc<Annotation>> = model::parse_file(file, text)
+        .map_err(|mut problems| problems.remove(0))?
+        .into_iter()
+        .map(Arc::new)
+        .collect();
     annotations.extend(
         site.annotations
             .iter()

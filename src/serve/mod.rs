@@ -299,14 +299,23 @@ impl Rebuilder {
 
     /// The report of the problems `shown` does not hold, which then holds those of this build,
     /// and a line that counts those shown before: an archive with thousands of warnings would
-    /// otherwise print all of them on every save.
-    fn new_problems(&self, diagnostics: &Diagnostics, shown: &mut HashSet<Diagnostic>) -> String {
-        let (seen, new): (Vec<&Diagnostic>, Vec<&Diagnostic>) = diagnostics
-            .sorted()
-            .into_iter()
-            .filter(|d| !self.quiet || d.severity == Severity::Error)
-            .partition(|d| shown.contains(*d));
-        let new: Diagnostics = new.into_iter().cloned().collect();
+    /// otherwise print all of them on every save. Problems are told apart by their
+    /// fingerprints: only the new ones are rendered.
+    fn new_problems(&self, diagnostics: &Diagnostics, shown: &mut HashSet<u64>) -> String {
+        let visible = |d: &Diagnostic| !self.quiet || d.severity == Severity::Error;
+        let prints = diagnostics.fingerprints();
+        let new: Diagnostics = diagnostics
+            .iter()
+            .zip(&prints)
+            .filter(|(d, print)| visible(d) && !shown.contains(*print))
+            .map(|(d, _)| d.clone())
+            .collect();
+        let seen: HashSet<u64> = diagnostics
+            .iter()
+            .zip(&prints)
+            .filter(|(d, print)| visible(d) && shown.contains(*print))
+            .map(|(_, &print)| print)
+            .collect();
         let mut report = new.render(self.styled);
         if !seen.is_empty() {
             report.push_str(&format!(
@@ -315,7 +324,7 @@ impl Rebuilder {
                 if seen.len() == 1 { "is" } else { "are" }
             ));
         }
-        *shown = diagnostics.sorted().into_iter().cloned().collect();
+        *shown = prints.into_iter().collect();
         report
     }
 

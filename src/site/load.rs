@@ -29,10 +29,25 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
 #[derive(Debug, Default)]
 pub struct Reuse {
     sources: Option<LoadedSources>,
-    annotations: HashMap<PathBuf, model::LoadedFile>,
+    annotations: HashMap<PathBuf, LoadedAnnotations>,
     /// How each annotation anchored in `anchored_in`, the sources of the last resolve.
     pub(super) kept: placing::Kept,
     pub(super) anchored_in: Option<Arc<[Source]>>,
+}
+
+/// One annotation file as loaded: its annotations, shared with the sites loaded from it.
+#[derive(Debug)]
+struct LoadedAnnotations {
+    annotations: Vec<Arc<Annotation>>,
+    /// What else it gave; its `annotations` are moved into the field above.
+    file: model::LoadedFile,
+}
+
+impl From<model::LoadedFile> for LoadedAnnotations {
+    fn from(mut file: model::LoadedFile) -> LoadedAnnotations {
+        let annotations = file.annotations.drain(..).map(Arc::new).collect();
+        LoadedAnnotations { annotations, file }
+    }
 }
 
 #[derive(Debug)]
@@ -121,7 +136,7 @@ fn load_annotations(
     reuse: &mut Reuse,
     changed: &(dyn Fn(&Path) -> bool + Sync),
     diagnostics: &mut Diagnostics,
-) -> (Vec<Annotation>, Unloaded) {
+) -> (Vec<Arc<Annotation>>, Unloaded) {
     let mut problems = Vec::new();
     let files = walk::files_under(
         root,
@@ -133,7 +148,7 @@ fn load_annotations(
     diagnostics.extend(problems);
     let mut earlier = std::mem::take(&mut reuse.annotations);
     // Only the files not kept from the earlier load are read (`None`: kept).
-    let loaded: Vec<(PathBuf, Option<model::LoadedFile>)> = files
+    let loaded: Vec<(PathBuf, Option<LoadedAnnotations>)> = files
         .into_par_iter()
         .map(|file| {
             if earlier.contains_key(&file) && !changed(&file) {
@@ -147,7 +162,7 @@ fn load_annotations(
                     ..model::LoadedFile::default()
                 },
             };
-            (file, Some(loaded))
+            (file, Some(loaded.into()))
         })
         .collect();
     let mut annotations = Vec::new();
@@ -156,10 +171,10 @@ fn load_annotations(
         let Some(found) = read.or_else(|| earlier.remove(&file)) else {
             continue;
         };
-        annotations.extend(found.annotations.iter().cloned());
-        diagnostics.extend(found.problems.iter().cloned());
-        unloaded.ids.extend(found.failed_ids.iter().cloned());
-        if found.lost {
+        annotations.extend(found.annotations.iter().map(Arc::clone));
+        diagnostics.extend(found.file.problems.iter().cloned());
+        unloaded.ids.extend(found.file.failed_ids.iter().cloned());
+        if found.file.lost {
             unloaded.files.push(file.clone());
         }
         reuse.annotations.insert(file, found);
@@ -250,7 +265,7 @@ fn parse_sources(root: &Path, config: &SiteConfig, files: Vec<PathBuf>) -> Loade
 /// like entries that did not load, so neither they ("no source") nor their citations ("no
 /// annotation") repeat the source's own error.
 fn set_aside_on_broken_sources(
-    annotations: &mut Vec<Annotation>,
+    annotations: &mut Vec<Arc<Annotation>>,
     unloaded: &mut Unloaded,
     broken: HashSet<String>,
 ) {

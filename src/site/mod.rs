@@ -57,8 +57,9 @@ pub struct Site {
     /// `content/sources/*.md`, sorted by slug; shared with the next load when none changed
     /// (see [`Reuse`]).
     pub sources: Arc<[Source]>,
-    /// `content/annotations/**/*.yaml`, in file order.
-    pub annotations: Vec<Annotation>,
+    /// `content/annotations/**/*.yaml`, in file order; each shared with the next load when its
+    /// file did not change (see [`Reuse`]).
+    pub annotations: Vec<Arc<Annotation>>,
     /// What the annotation files hold but did not load, reported already.
     pub unloaded: Unloaded,
 }
