@@ -3,7 +3,7 @@
 //! states, and how many independent sources report it. `serve` keeps the results between
 //! rebuilds ([`Kept`]), so a save searches only the annotations it changed.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -14,7 +14,8 @@ use super::figure::{self, format_quantity, same_value, value_text};
 use super::fold::fold;
 use super::model::{Annotation, Kind, Target, Unloaded};
 use super::problems::{ambiguous, not_found, unknown_source};
-use super::resolve::{Anchored, Passage};
+use super::citation::Citable;
+use super::resolve::{self, Anchored, Passage};
 use crate::content::Source;
 use crate::diagnostics::Diagnostic;
 
@@ -23,11 +24,20 @@ use crate::diagnostics::Diagnostic;
 /// before with the same problems, so only new and edited annotations are searched. An
 /// annotation of a file that was not read again is the very value anchored last time
 /// ([`Arc::ptr_eq`]); one of a file read again is compared with it.
+///
+/// It keeps the citables of the last resolve too, patched with the annotations that changed,
+/// and each note that stands alone (cites nothing) resolved with its annotation.
 #[derive(Debug, Default)]
 pub struct Kept {
     by_id: HashMap<String, KeptOne>,
     /// Which resolve is running: an entry whose `seen` is older was not in it.
     generation: u64,
+    /// The citables of the last resolve.
+    citables: Option<BTreeMap<String, Citable>>,
+    /// The ids whose result this resolve did not take from the last: new, edited or gone.
+    changed: Vec<String>,
+    /// The annotations this resolve anchored anew, by index in what [`anchor_all`] gave.
+    fresh: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -66,7 +76,61 @@ impl Kept {
         let id = written(placed).id.clone();
         let seen = self.generation;
         let placed = placed.clone();
+        self.changed.push(id.clone());
         self.by_id.insert(id, KeptOne { placed, seen });
+    }
+
+    /// Forgets the annotations this resolve did not have.
+    fn forget_unseen(&mut self) {
+        let generation = self.generation;
+        let changed = &mut self.changed;
+        self.by_id.retain(|id, one| {
+            let seen = one.seen == generation;
+            if !seen {
+                changed.push(id.clone());
+            }
+            seen
+        });
+    }
+
+    /// The citables of `anchored`, what [`anchor_all`] gave with this `Kept`: the last
+    /// resolve's, less the annotations that changed, plus those anchored anew; all of them
+    /// made again the first time.
+    pub(super) fn citables(
+        &mut self,
+        anchored: &[Anchored],
+        sources: &[Source],
+    ) -> BTreeMap<String, Citable> {
+        let changed = std::mem::take(&mut self.changed);
+        let fresh = std::mem::take(&mut self.fresh);
+        let Some(mut citables) = self.citables.take() else {
+            return resolve::citables(anchored, sources);
+        };
+        for id in &changed {
+            citables.remove(id);
+        }
+        citables.extend(fresh.into_iter().map(|i| resolve::citable(&anchored[i], sources)));
+        citables
+    }
+
+    /// Keeps this resolve's citables for the next.
+    pub(super) fn keep_citables(&mut self, citables: BTreeMap<String, Citable>) {
+        self.citables = Some(citables);
+    }
+
+    /// Keeps the resolved notes of `anchored` with their annotations: notes that stand alone
+    /// (see [`resolve::stands_alone`]) and resolved without a problem.
+    pub(super) fn keep_notes<'a>(&mut self, anchored: impl Iterator<Item = &'a Anchored>) {
+        for a in anchored {
+            if let Some(KeptOne {
+                placed: (Ok(kept), _),
+                ..
+            }) = self.by_id.get_mut(a.annotation.id.as_str())
+                && Arc::ptr_eq(&kept.annotation, &a.annotation)
+            {
+                kept.note.clone_from(&a.note);
+            }
+        }
     }
 }
 
@@ -82,6 +146,8 @@ pub(super) fn anchor_all(
 ) -> (Vec<Anchored>, HashSet<String>) {
     if let Some(kept) = kept.as_mut() {
         kept.generation += 1;
+        kept.changed.clear();
+        kept.fresh.clear();
     }
     // Each annotation's result when kept, else `None` and the annotation is searched.
     let mut placed: Vec<Option<Placed>> = Vec::with_capacity(annotations.len());
@@ -103,6 +169,9 @@ pub(super) fn anchor_all(
                 let Some(one) = fresh.next() else { continue };
                 if let Some(kept) = kept.as_mut() {
                     kept.keep(&one);
+                    if one.0.is_ok() {
+                        kept.fresh.push(anchored.len());
+                    }
                 }
                 one
             }
@@ -117,8 +186,7 @@ pub(super) fn anchor_all(
         }
     }
     if let Some(kept) = kept {
-        let generation = kept.generation;
-        kept.by_id.retain(|_, one| one.seen == generation);
+        kept.forget_unseen();
     }
     (anchored, unanchored)
 }

@@ -99,8 +99,18 @@ pub fn resolve_keeping(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Resolved {
     let annotations = drop_duplicates(annotations, diagnostics);
-    let (mut anchored, unanchored) = anchor_all(annotations, unloaded, sources, kept, diagnostics);
-    let citables = citables(&anchored, sources);
+    let mut kept = kept;
+    let (mut anchored, unanchored) = anchor_all(
+        annotations,
+        unloaded,
+        sources,
+        kept.as_deref_mut(),
+        diagnostics,
+    );
+    let citables = match kept.as_deref_mut() {
+        Some(kept) => kept.citables(&anchored, sources),
+        None => citables(&anchored, sources),
+    };
     let citing = Citing {
         file: &briefing.markdown,
         briefing: true,
@@ -114,12 +124,16 @@ pub fn resolve_keeping(
             .map(|d| without_guesses(d, unloaded)),
     );
     number_by_first_citation(&mut anchored, &resolution.order, &resolution.counts);
-    resolve_notes(
+    let standalone = resolve_notes(
         &mut anchored,
         &citables,
         (&unanchored, unloaded),
         diagnostics,
     );
+    if let Some(kept) = kept {
+        kept.keep_notes(standalone.into_iter().map(|index| &anchored[index]));
+        kept.keep_citables(citables);
+    }
     Resolved {
         annotations: anchored,
         briefing: resolution.cited,
@@ -127,40 +141,58 @@ pub fn resolve_keeping(
     }
 }
 
-/// Resolves every note's citations, in parallel (an archive has tens of thousands of notes;
-/// the problems keep the annotations' order), and marks the annotations a note cites.
+/// Resolves the citations of every note not resolved yet (one taken from [`Kept`] is), in
+/// parallel (an archive has tens of thousands of notes; the problems keep the annotations'
+/// order), and marks the annotations a note cites. Gives the indices of the notes it
+/// resolved that stand alone: they cite nothing and had no problem, so they resolve the same
+/// whatever the other annotations are.
 fn resolve_notes(
     anchored: &mut [Anchored],
     citables: &BTreeMap<String, Citable>,
     missing: (&HashSet<String>, &Unloaded),
     diagnostics: &mut Vec<Diagnostic>,
-) {
-    let notes: Vec<(Option<Cited>, Vec<Diagnostic>, HashSet<String>)> = anchored
+) -> Vec<usize> {
+    let notes: Vec<Option<(Cited, Vec<Diagnostic>, HashSet<String>)>> = anchored
         .par_iter()
         .map(|a| {
+            let note = a.annotation.note.as_deref().filter(|_| a.note.is_none())?;
             let (mut found, mut cited) = (Vec::new(), HashSet::new());
-            let note = a.annotation.note.as_deref().map(|note| {
-                resolve_note(
-                    note,
-                    &a.annotation,
-                    citables,
-                    missing,
-                    &mut cited,
-                    &mut found,
-                )
-            });
-            (note, found, cited)
+            let resolved = resolve_note(
+                note,
+                &a.annotation,
+                citables,
+                missing,
+                &mut cited,
+                &mut found,
+            );
+            Some((resolved, found, cited))
         })
         .collect();
+    let mut standalone = Vec::new();
     let mut cited_in_notes = HashSet::new();
-    for (a, (note, found, cited)) in anchored.iter_mut().zip(notes) {
-        a.note = note;
+    for (index, (a, note)) in anchored.iter_mut().zip(notes).enumerate() {
+        let Some((note, found, cited)) = note else {
+            continue;
+        };
+        if found.is_empty() && stands_alone(&a.annotation) {
+            standalone.push(index);
+        }
+        a.note = Some(note);
         diagnostics.extend(found);
         cited_in_notes.extend(cited);
     }
-    for a in anchored {
-        a.cited_in_notes = cited_in_notes.contains(&a.annotation.id);
+    if !cited_in_notes.is_empty() {
+        for a in anchored {
+            a.cited_in_notes = cited_in_notes.contains(&a.annotation.id);
+        }
     }
+    standalone
+}
+
+/// Whether the annotation's note cites nothing, whatever its Markdown: a citation's
+/// destination starts with `@`.
+pub(super) fn stands_alone(annotation: &Annotation) -> bool {
+    annotation.note.as_deref().is_some_and(|note| !note.contains('@'))
 }
 
 /// Notes are Markdown like the briefing but, like sources, never carry raw HTML. Their
@@ -229,24 +261,27 @@ fn without_guesses(diagnostic: Diagnostic, unloaded: &Unloaded) -> Diagnostic {
 pub fn citables(anchored: &[Anchored], sources: &[Source]) -> BTreeMap<String, Citable> {
     let citables: Vec<(String, Citable)> = anchored
         .par_iter()
-        .map(|a| {
-            let first = &a.passages[0];
-            let citable = Citable {
-                kind: a.annotation.kind,
-                href: format!(
-                    "sources/{}.html#{}",
-                    sources[first.source].slug, first.dom_id
-                ),
-                quote: a.annotation.targets[0].quote.trim().to_string(),
-                value: a.annotation.value,
-                unit: a.annotation.unit,
-                stated: first.stated.clone(),
-                value_text: a.annotation.value.map(|v| value_text(v, a.annotation.unit)),
-            };
-            (a.annotation.id.clone(), citable)
-        })
+        .map(|a| citable(a, sources))
         .collect();
     citables.into_iter().collect()
+}
+
+/// What a citation of `a` needs, under its id.
+pub(super) fn citable(a: &Anchored, sources: &[Source]) -> (String, Citable) {
+    let first = &a.passages[0];
+    let citable = Citable {
+        kind: a.annotation.kind,
+        href: format!(
+            "sources/{}.html#{}",
+            sources[first.source].slug, first.dom_id
+        ),
+        quote: a.annotation.targets[0].quote.trim().to_string(),
+        value: a.annotation.value,
+        unit: a.annotation.unit,
+        stated: first.stated.clone(),
+        value_text: a.annotation.value.map(|v| value_text(v, a.annotation.unit)),
+    };
+    (a.annotation.id.clone(), citable)
 }
 
 impl Anchored {
