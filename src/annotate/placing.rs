@@ -10,11 +10,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::anchor::{self, Anchoring};
+use super::citation::Citable;
 use super::figure::{self, format_quantity, same_value, value_text};
 use super::fold::fold;
 use super::model::{Annotation, Kind, Target, Unloaded};
 use super::problems::{ambiguous, not_found, unknown_source};
-use super::citation::Citable;
 use super::resolve::{self, Anchored, Passage};
 use crate::content::Source;
 use crate::diagnostics::Diagnostic;
@@ -109,7 +109,11 @@ impl Kept {
         for id in &changed {
             citables.remove(id);
         }
-        citables.extend(fresh.into_iter().map(|i| resolve::citable(&anchored[i], sources)));
+        citables.extend(
+            fresh
+                .into_iter()
+                .map(|i| resolve::citable(&anchored[i], sources)),
+        );
         citables
     }
 

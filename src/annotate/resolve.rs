@@ -192,7 +192,10 @@ fn resolve_notes(
 /// Whether the annotation's note cites nothing, whatever its Markdown: a citation's
 /// destination starts with `@`.
 pub(super) fn stands_alone(annotation: &Annotation) -> bool {
-    annotation.note.as_deref().is_some_and(|note| !note.contains('@'))
+    annotation
+        .note
+        .as_deref()
+        .is_some_and(|note| !note.contains('@'))
 }
 
 /// Notes are Markdown like the briefing but, like sources, never carry raw HTML. Their
@@ -259,10 +262,8 @@ fn without_guesses(diagnostic: Diagnostic, unloaded: &Unloaded) -> Diagnostic {
 
 /// The annotations cite-able from Markdown, by id; made in parallel.
 pub fn citables(anchored: &[Anchored], sources: &[Source]) -> BTreeMap<String, Citable> {
-    let citables: Vec<(String, Citable)> = anchored
-        .par_iter()
-        .map(|a| citable(a, sources))
-        .collect();
+    let citables: Vec<(String, Citable)> =
+        anchored.par_iter().map(|a| citable(a, sources)).collect();
     citables.into_iter().collect()
 }
 

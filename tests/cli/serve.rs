@@ -945,50 +945,106 @@ fn plural_warnings(n: usize) -> String {
 }
 
 /// Regression guard for the incremental rebuild: after each edit (add an annotation, break
-/// it, fix it, delete an annotation file, edit a source), what `serve` serves and reports is
-/// what a fresh build of the same files gives.
+/// it, fix it, cite one from a note and from the briefing, move a cited one to another source,
+/// delete it and bring it back, delete an annotation file, edit a source), what `serve`
+/// serves and reports is what a fresh build of the same files gives. What a rebuild keeps
+/// (each annotation's anchoring, the citables, the notes that cite nothing) must follow
+/// every one of these edits.
 #[test]
 fn incremental_rebuilds_serve_what_a_fresh_build_gives() {
     const B: &str = "---\ntitle: B source\noutlet: Other\ndate: 2025-02-01\nlanguage: en\n---\n\nIt said 40 jobs came and \"went\".\n";
     const JOBS: &str = "- id: jobs\n  kind: figure\n  source: b-source\n  quote: \"40 jobs\"\n  value: 40\n  unit: jobs\n";
+    const SAYS: &str = "- id: says\n  kind: quote\n  source: b-source\n  quote: said\n";
+    let home = |more: &str| {
+        briefing(&format!(
+            "Son pledged [$500 billion](@pledge); 40 jobs, uncited.{more}"
+        ))
+    };
     let site = Site::minimal()
         .file("content/sources/b-source.md", B)
         .file("content/annotations/a.yaml", ANNOTATION)
         .file("content/annotations/b.yaml", JOBS)
-        .file(
-            "content/index.md",
-            briefing("Son pledged [$500 billion](@pledge); 40 jobs, uncited."),
-        );
+        .file("content/index.md", home(""));
     let mut server = Server::start(&site, &[]);
     let mut events = server.events();
     events.expect("hello");
     let went = "- id: went\n  kind: quote\n  source: b-source\n  quote: went\n  note: A word.\n";
+    let came = went.replace("quote: went", "quote: came");
+    let citing = came.replace("A word.", "A word [on it](@says).");
+    let broken = format!("{JOBS}{}", went.replace("went", "gone"));
+    // (what, file, text, the text saved before it that breaks the build)
     let steps = [
-        ("add", "content/annotations/b.yaml", format!("{JOBS}{went}")),
-        ("fix", "content/annotations/b.yaml", format!("{JOBS}{went}")),
+        (
+            "add",
+            "content/annotations/b.yaml",
+            format!("{JOBS}{went}"),
+            None,
+        ),
+        (
+            "fix",
+            "content/annotations/b.yaml",
+            format!("{JOBS}{went}"),
+            Some(broken),
+        ),
         // The same id, another quote: anchored again, not kept from the last rebuild.
         (
             "edit a quote",
             "content/annotations/b.yaml",
-            format!("{JOBS}{}", went.replace("quote: went", "quote: came")),
+            format!("{JOBS}{came}"),
+            None,
+        ),
+        (
+            "add another file",
+            "content/annotations/c.yaml",
+            SAYS.to_string(),
+            None,
+        ),
+        (
+            "cite from a note",
+            "content/annotations/b.yaml",
+            format!("{JOBS}{citing}"),
+            None,
+        ),
+        (
+            "cite from the briefing",
+            "content/index.md",
+            home(" It [](@says) so."),
+            None,
+        ),
+        // The note citing `says` is kept as written, but its link must follow `says`.
+        (
+            "move a cited annotation",
+            "content/annotations/c.yaml",
+            SAYS.replace("b-source\n  quote: said", "a-source\n  quote: says"),
+            None,
+        ),
+        (
+            "delete a cited annotation and bring it back",
+            "content/annotations/c.yaml",
+            SAYS.to_string(),
+            Some(String::new()),
         ),
         (
             "edit a source",
             "content/sources/a-source.md",
             SOURCE.replace("second paragraph", "next paragraph"),
+            None,
         ),
     ];
-    for (step, path, text) in &steps {
-        if *step == "fix" {
-            save(
-                &site,
-                path,
-                &format!("{JOBS}{}", went.replace("went", "gone")),
-            );
+    for (step, path, text, break_first) in &steps {
+        if let Some(broken) = break_first {
+            save(&site, path, broken);
             let error = events.expect("build-error");
             let json: serde_json::Value = serde_json::from_str(&error.data).expect("JSON");
-            assert_eq!(places(&json["diagnostics"]), fresh_check(&site), "break");
-            assert!(!fresh_check(&site).is_empty(), "the break is an error");
+            assert_eq!(
+                places(&json["diagnostics"]),
+                fresh_check(&site),
+                "{step}: break"
+            );
+            assert!(
+                !fresh_check(&site).is_empty(),
+                "{step}: the break is an error"
+            );
             server
                 .wait_for_line(|l| l.starts_with("err: rebuild failed"))
                 .expect("a failure line");
