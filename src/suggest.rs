@@ -58,7 +58,7 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
         let covered: Vec<Range<usize>> = resolved
             .annotations
             .iter()
-            .flat_map(|a| &a.passages)
+            .flat_map(|a| a.passages.iter())
             .filter(|p| p.source == index)
             .map(|p| p.range.clone())
             .chain(known.iter().map(|r| r.range.clone()))

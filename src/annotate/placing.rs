@@ -362,7 +362,7 @@ impl AnchorContext<'_> {
             Ok(Anchored {
                 annotation,
                 number: 0,
-                passages,
+                passages: passages.into(),
                 citations: 0,
                 cited_in_notes: false,
                 reported_by,

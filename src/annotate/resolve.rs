@@ -42,8 +42,8 @@ pub struct Anchored {
     pub annotation: Arc<Annotation>,
     /// Its display number, from 1, in order of first citation in the briefing.
     pub number: usize,
-    /// One per target, in the order written.
-    pub passages: Vec<Passage>,
+    /// One per target, in the order written; shared, as the annotation is.
+    pub passages: Arc<[Passage]>,
     /// How many times the briefing cites it.
     pub citations: usize,
     /// Whether a note cites it.
@@ -53,7 +53,7 @@ pub struct Anchored {
     /// How many of those are independent reports: sources joined by `based_on` count once.
     pub independent: usize,
     /// Its note (`annotation.note`), parsed, with its citations resolved.
-    pub note: Option<Cited>,
+    pub note: Option<Arc<Cited>>,
 }
 
 /// A series briefing with its citations resolved.
@@ -177,7 +177,7 @@ fn resolve_notes(
         if found.is_empty() && stands_alone(&a.annotation) {
             standalone.push(index);
         }
-        a.note = Some(note);
+        a.note = Some(Arc::new(note));
         diagnostics.extend(found);
         cited_in_notes.extend(cited);
     }

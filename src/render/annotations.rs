@@ -53,7 +53,7 @@ pub struct SourcePassage<'a> {
 pub fn passages_by_source(resolved: &Resolved, sources: usize) -> Vec<Vec<SourcePassage<'_>>> {
     let mut by_source = vec![Vec::new(); sources];
     for anchored in &resolved.annotations {
-        for passage in &anchored.passages {
+        for passage in anchored.passages.iter() {
             by_source[passage.source].push(SourcePassage { anchored, passage });
         }
     }

@@ -40,7 +40,7 @@ pub fn cards_json<'a>(
         let annotation = &anchored.annotation;
         let wordings: Vec<Value> = wordings(anchored, sources, "")
             .into_iter()
-            .zip(&anchored.passages)
+            .zip(anchored.passages.iter())
             .map(|(w, p)| json!({ "outlet": w.outlet, "title": w.title, "href": w.href, "quote": p.exact }))
             .collect();
         by_id.insert(

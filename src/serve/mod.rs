@@ -37,7 +37,7 @@ use thiserror::Error;
 use crate::annotate::resolve::Resolved;
 use crate::console;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, plural};
-use crate::site::{self, BuildOptions, Prepared, Reuse, Site};
+use crate::site::{self, BuildOptions, Changes, Prepared, Reuse, Site};
 use demand::{Made, SiteFiles, Work};
 
 /// What `brief serve` is asked to do.
@@ -245,8 +245,12 @@ impl Rebuilder {
                 announce(batch);
             }
             let mut diagnostics = Diagnostics::default();
-            let changed = |path: &Path| cause.as_ref().is_none_or(|batch| batch.touches(path));
-            let loaded = site::load_reusing(&self.build, &mut reuse, &changed, &mut diagnostics);
+            let touches = |path: &Path| cause.as_ref().is_none_or(|batch| batch.touches(path));
+            let changes = Changes {
+                touches: &touches,
+                listing: cause.as_ref().is_none_or(watch::Batch::lists_other_files),
+            };
+            let loaded = site::load_reusing(&self.build, &mut reuse, changes, &mut diagnostics);
             let model = loaded.map(|site| {
                 let resolved = site::resolve_reusing(&site, &mut reuse, &mut diagnostics);
                 Model { site, resolved }

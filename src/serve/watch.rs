@@ -39,6 +39,9 @@ pub struct Batch {
     created: BTreeSet<PathBuf>,
     removed: BTreeSet<PathBuf>,
     renamed: Vec<(PathBuf, PathBuf)>,
+    /// Whether a file may have been added or removed: an event of creation, removal or
+    /// renaming (or of an unknown kind).
+    listing: bool,
 }
 
 impl Batch {
@@ -81,6 +84,13 @@ impl Batch {
         }
     }
 
+    /// Whether the folders may list other files than before the batch: a file was created,
+    /// removed or renamed, or the watcher had problems. Otherwise only the files' contents
+    /// changed.
+    pub fn lists_other_files(&self) -> bool {
+        self.listing || !self.errors.is_empty()
+    }
+
     /// Whether `path` (relative to the root) may differ from what it was before the batch:
     /// it, or a folder holding it, changed; or the watcher had problems and may have missed
     /// events.
@@ -108,6 +118,14 @@ impl Batch {
             .iter()
             .filter_map(|p| relevant_path(root, p))
             .collect();
+        self.listing |= !paths.is_empty()
+            && matches!(
+                event.kind,
+                EventKind::Any
+                    | EventKind::Create(_)
+                    | EventKind::Remove(_)
+                    | EventKind::Modify(ModifyKind::Name(_) | ModifyKind::Any)
+            );
         match event.kind {
             EventKind::Create(_) => self.created.extend(paths.iter().cloned()),
             EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
@@ -312,6 +330,36 @@ mod tests {
         assert!(!batch.touches(Path::new("content/annotations/b.yaml")));
         batch.errors.push("events were lost".to_string());
         assert!(batch.touches(Path::new("content/annotations/b.yaml")));
+    }
+
+    /// A save that only writes lets the load keep each folder's listing; anything that may
+    /// add or remove a file (a move into the folder is a rename with one path) lists again.
+    #[test]
+    fn only_creations_removals_and_renames_list_the_folders_again() {
+        let root = Path::new("/site");
+        let event = |kind: EventKind, path: &str| Ok(Event::new(kind).add_path(root.join(path)));
+        let mut writes = Batch::default();
+        let write = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Content));
+        writes.add(root, event(write, "content/annotations/a.yaml"));
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        writes.add(root, event(closed, "content/annotations/a.yaml"));
+        // An editor's scratch file is not a file of the site.
+        let created = EventKind::Create(notify::event::CreateKind::File);
+        writes.add(root, event(created, "content/annotations/.a.yaml.swp"));
+        assert!(!writes.lists_other_files());
+        for kind in [
+            created,
+            EventKind::Remove(notify::event::RemoveKind::File),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            EventKind::Any,
+        ] {
+            let mut batch = Batch::default();
+            batch.add(root, event(kind, "content/annotations/b.yaml"));
+            assert!(batch.lists_other_files(), "{kind:?}");
+        }
+        let mut lost = Batch::default();
+        lost.errors.push("events were lost".to_string());
+        assert!(lost.lists_other_files());
     }
 
     #[test]

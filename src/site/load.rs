@@ -20,7 +20,21 @@ use crate::walk;
 
 /// Reads `content/`: site.yaml, the briefing and the sources.
 pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Site> {
-    load_reusing(options, &mut Reuse::default(), &|_| true, diagnostics)
+    let everything = Changes {
+        touches: &|_| true,
+        listing: true,
+    };
+    load_reusing(options, &mut Reuse::default(), everything, diagnostics)
+}
+
+/// What changed under the root since the load a [`Reuse`] holds.
+#[derive(Clone, Copy)]
+pub struct Changes<'a> {
+    /// Whether a file (given relative to the root) may have changed.
+    pub touches: &'a (dyn Fn(&Path) -> bool + Sync),
+    /// Whether a file may have been added or removed: the folders are listed again. When
+    /// not, a folder's files are those listed last time.
+    pub listing: bool,
 }
 
 /// What `serve` keeps from one load for the next, so that a load parses again only what
@@ -30,6 +44,8 @@ pub fn load(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Sit
 pub struct Reuse {
     sources: Option<LoadedSources>,
     annotations: HashMap<PathBuf, LoadedAnnotations>,
+    /// Each folder's files as last listed, with the listing's problems.
+    listings: HashMap<PathBuf, (Vec<PathBuf>, Vec<Diagnostic>)>,
     /// How each annotation anchored in `anchored_in`, the sources of the last resolve.
     pub(super) kept: placing::Kept,
     pub(super) anchored_in: Option<Arc<[Source]>>,
@@ -65,7 +81,7 @@ struct LoadedSources {
 pub fn load_reusing(
     options: &BuildOptions,
     reuse: &mut Reuse,
-    changed: &(dyn Fn(&Path) -> bool + Sync),
+    changes: Changes<'_>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Site> {
     let root = &options.root;
@@ -93,8 +109,8 @@ pub fn load_reusing(
     }
     let series = series::load(root, diagnostics);
     let briefing = load_home(root, &config, !series.is_empty(), diagnostics);
-    let (sources, broken_sources) = load_sources(root, &config, reuse, changed, diagnostics);
-    let (mut annotations, mut unloaded) = load_annotations(root, reuse, changed, diagnostics);
+    let (sources, broken_sources) = load_sources(root, &config, reuse, changes, diagnostics);
+    let (mut annotations, mut unloaded) = load_annotations(root, reuse, changes, diagnostics);
     set_aside_on_broken_sources(&mut annotations, &mut unloaded, broken_sources);
     Some(Site {
         config,
@@ -134,18 +150,24 @@ fn load_home(
 fn load_annotations(
     root: &Path,
     reuse: &mut Reuse,
-    changed: &(dyn Fn(&Path) -> bool + Sync),
+    changes: Changes<'_>,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Arc<Annotation>>, Unloaded) {
-    let mut problems = Vec::new();
-    let files = walk::files_under(
-        root,
+    let files = reuse.listing(
         Path::new("content/annotations"),
-        usize::MAX,
-        |path| path.extension().is_some_and(|x| x == "yaml" || x == "yml"),
-        &mut problems,
+        changes,
+        diagnostics,
+        |problems| {
+            walk::files_under(
+                root,
+                Path::new("content/annotations"),
+                usize::MAX,
+                |path| path.extension().is_some_and(|x| x == "yaml" || x == "yml"),
+                problems,
+            )
+        },
     );
-    diagnostics.extend(problems);
+    let changed = changes.touches;
     let mut earlier = std::mem::take(&mut reuse.annotations);
     // Only the files not kept from the earlier load are read (`None`: kept).
     let loaded: Vec<(PathBuf, Option<LoadedAnnotations>)> = files
@@ -188,10 +210,14 @@ fn load_sources(
     root: &Path,
     config: &SiteConfig,
     reuse: &mut Reuse,
-    changed: &(dyn Fn(&Path) -> bool + Sync),
+    changes: Changes<'_>,
     diagnostics: &mut Diagnostics,
 ) -> (Arc<[Source]>, HashSet<String>) {
-    let files = markdown_files(root, Path::new("content/sources"), diagnostics);
+    let dir = Path::new("content/sources");
+    let files = reuse.listing(dir, changes, diagnostics, |problems| {
+        walk::files_under(root, dir, 1, is_markdown, problems)
+    });
+    let changed = changes.touches;
     let same = |earlier: &&LoadedSources| {
         earlier.files == files
             && earlier.language == config.language
@@ -205,6 +231,30 @@ fn load_sources(
     let result = (Arc::clone(&loaded.sources), loaded.broken.clone());
     reuse.sources = Some(loaded);
     result
+}
+
+impl Reuse {
+    /// The files of `dir` that `list` finds (its problems go to `diagnostics`), or those it
+    /// found last time when `changes` added or removed none.
+    fn listing(
+        &mut self,
+        dir: &Path,
+        changes: Changes<'_>,
+        diagnostics: &mut Diagnostics,
+        list: impl FnOnce(&mut Vec<Diagnostic>) -> Vec<PathBuf>,
+    ) -> Vec<PathBuf> {
+        let listed = match self.listings.remove(dir).filter(|_| !changes.listing) {
+            Some(listed) => listed,
+            None => {
+                let mut problems = Vec::new();
+                (list(&mut problems), problems)
+            }
+        };
+        diagnostics.extend(listed.1.iter().cloned());
+        let files = listed.0.clone();
+        self.listings.insert(dir.to_path_buf(), listed);
+        files
+    }
 }
 
 /// The sources of `files` that parse, the slugs of those that do not, and their problems.
@@ -304,15 +354,13 @@ pub(crate) fn markdown_files(
     diagnostics: &mut Diagnostics,
 ) -> Vec<PathBuf> {
     let mut problems = Vec::new();
-    let files = walk::files_under(
-        root,
-        dir,
-        1,
-        |path| path.extension().is_some_and(|e| e == "md"),
-        &mut problems,
-    );
+    let files = walk::files_under(root, dir, 1, is_markdown, &mut problems);
     diagnostics.extend(problems);
     files
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md")
 }
 
 /// Reads a UTF-8 file of the content; `file` is relative to `root`.

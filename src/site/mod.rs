@@ -26,7 +26,7 @@ mod shared;
 
 pub use indexes::is_index_file;
 pub(crate) use load::markdown_files;
-pub use load::{Reuse, load, load_reusing, read_text};
+pub use load::{Changes, Reuse, load, load_reusing, read_text};
 use pages::check_render;
 pub use pages::{Prepared, prepare, render};
 
