@@ -152,7 +152,7 @@ fn resolve_notes(
     missing: (&HashSet<String>, &Unloaded),
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<usize> {
-    let notes: Vec<Option<(Cited, Vec<Diagnostic>, HashSet<String>)>> = anchored
+    let notes: Vec<Option<ResolvedNote>> = anchored
         .par_iter()
         .map(|a| {
             let note = a.annotation.note.as_deref().filter(|_| a.note.is_none())?;
@@ -188,6 +188,9 @@ fn resolve_notes(
     }
     standalone
 }
+
+/// A note resolved: the text, its problems, and the ids it cites.
+type ResolvedNote = (Cited, Vec<Diagnostic>, HashSet<String>);
 
 /// Whether the annotation's note cites nothing, whatever its Markdown: a citation's
 /// destination starts with `@`.
