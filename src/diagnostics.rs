@@ -10,6 +10,7 @@ use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use rayon::prelude::*;
@@ -274,36 +275,86 @@ impl fmt::Display for Diagnostic {
 /// Every problem of a run, reported together.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics {
-    items: Vec<Diagnostic>,
+    items: Vec<Arc<Problem>>,
 }
+
+/// One problem as a run holds it: shared, so that a rebuild which finds it again (the review
+/// of an annotation that did not change) reports the very same value, whose fingerprint is
+/// then made only once.
+#[derive(Debug)]
+pub struct Problem {
+    diagnostic: Diagnostic,
+    fingerprint: OnceLock<u64>,
+}
+
+impl Problem {
+    /// The problem, to be shared.
+    pub fn new(diagnostic: Diagnostic) -> Arc<Problem> {
+        Arc::new(Problem {
+            diagnostic,
+            fingerprint: OnceLock::new(),
+        })
+    }
+
+    /// A hash of everything the problem says, made once: problems of two runs are told apart
+    /// by it, without keeping or comparing them whole (an archive's review holds tens of
+    /// thousands).
+    pub fn fingerprint(&self) -> u64 {
+        *self.fingerprint.get_or_init(|| {
+            let mut hasher = DefaultHasher::new();
+            self.diagnostic.hash(&mut hasher);
+            hasher.finish()
+        })
+    }
+}
+
+impl std::ops::Deref for Problem {
+    type Target = Diagnostic;
+
+    fn deref(&self) -> &Diagnostic {
+        &self.diagnostic
+    }
+}
+
+impl PartialEq for Problem {
+    fn eq(&self, other: &Problem) -> bool {
+        self.diagnostic == other.diagnostic
+    }
+}
+
+impl Eq for Problem {}
 
 impl Diagnostics {
     /// Records a problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.items.push(diagnostic);
+        self.items.push(Problem::new(diagnostic));
     }
 
     /// Records many problems.
     pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        self.items.extend(diagnostics);
+        self.items.extend(diagnostics.into_iter().map(Problem::new));
+    }
+
+    /// Records problems shared with an earlier run (see [`Problem`]).
+    pub fn extend_shared(&mut self, problems: impl IntoIterator<Item = Arc<Problem>>) {
+        self.items.extend(problems);
     }
 
     /// Whether any problem is an error, or (when `deny_warnings`) any problem at all.
     pub fn fails(&self, deny_warnings: bool) -> bool {
-        self.items
-            .iter()
+        self.iter()
             .any(|d| d.severity == Severity::Error || deny_warnings)
     }
 
     /// The number of problems of one severity.
     pub fn count(&self, severity: Severity) -> usize {
-        self.items.iter().filter(|d| d.severity == severity).count()
+        self.iter().filter(|d| d.severity == severity).count()
     }
 
     /// The problems, sorted by file, line and column, so a run's report reads top to bottom
     /// and two runs report alike.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
-        let mut items: Vec<&Diagnostic> = self.items.iter().collect();
+        let mut items: Vec<&Diagnostic> = self.iter().collect();
         items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         items.dedup();
         items
@@ -334,22 +385,13 @@ impl Diagnostics {
     }
 
     /// The problems, in the order found.
-    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
-        self.items.iter()
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().map(|problem| &problem.diagnostic)
     }
 
-    /// Each problem's fingerprint, in the order found: a hash of everything it says, made in
-    /// parallel, to tell the problems of two runs apart without keeping or comparing them
-    /// whole (an archive's review holds tens of thousands).
-    pub fn fingerprints(&self) -> Vec<u64> {
-        self.items
-            .par_iter()
-            .map(|problem| {
-                let mut hasher = DefaultHasher::new();
-                problem.hash(&mut hasher);
-                hasher.finish()
-            })
-            .collect()
+    /// The problems, shared, in the order found.
+    pub fn problems(&self) -> &[Arc<Problem>] {
+        &self.items
     }
 
     /// Whether nothing was reported.
@@ -371,7 +413,7 @@ fn render_each(problems: &[&Diagnostic], styled: bool) -> String {
 impl FromIterator<Diagnostic> for Diagnostics {
     fn from_iter<T: IntoIterator<Item = Diagnostic>>(iter: T) -> Diagnostics {
         Diagnostics {
-            items: iter.into_iter().collect(),
+            items: iter.into_iter().map(Problem::new).collect(),
         }
     }
 }

@@ -351,14 +351,19 @@ fn number_by_first_citation(
         .map(|(i, id)| (id.as_str(), i))
         .collect();
     // A stable sort, each key looked up once: uncited annotations keep the order they were
-    // written in.
+    // written in, after the cited ones.
     anchored.sort_by_cached_key(|a| {
         rank.get(a.annotation.id.as_str())
             .copied()
             .unwrap_or(usize::MAX)
     });
+    let cited = anchored.partition_point(|a| rank.contains_key(a.annotation.id.as_str()));
     for (index, a) in anchored.iter_mut().enumerate() {
         a.number = index + 1;
-        a.citations = counts.get(&a.annotation.id).copied().unwrap_or(0);
+        a.citations = if index < cited {
+            counts.get(&a.annotation.id).copied().unwrap_or(0)
+        } else {
+            0
+        };
     }
 }

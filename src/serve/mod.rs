@@ -307,19 +307,21 @@ impl Rebuilder {
     /// fingerprints: only the new ones are rendered.
     fn new_problems(&self, diagnostics: &Diagnostics, shown: &mut HashSet<u64>) -> String {
         let visible = |d: &Diagnostic| !self.quiet || d.severity == Severity::Error;
-        let prints = diagnostics.fingerprints();
-        let new: Diagnostics = diagnostics
-            .iter()
-            .zip(&prints)
-            .filter(|(d, print)| visible(d) && !shown.contains(*print))
-            .map(|(d, _)| d.clone())
-            .collect();
-        let seen: HashSet<u64> = diagnostics
-            .iter()
-            .zip(&prints)
-            .filter(|(d, print)| visible(d) && shown.contains(*print))
-            .map(|(_, &print)| print)
-            .collect();
+        let mut new = Diagnostics::default();
+        let mut seen = HashSet::new();
+        let mut prints = HashSet::with_capacity(diagnostics.problems().len());
+        for problem in diagnostics.problems() {
+            let print = problem.fingerprint();
+            prints.insert(print);
+            if !visible(problem) {
+                continue;
+            }
+            if shown.contains(&print) {
+                seen.insert(print);
+            } else {
+                new.extend_shared([Arc::clone(problem)]);
+            }
+        }
         let mut report = new.render(self.styled);
         if !seen.is_empty() {
             report.push_str(&format!(
@@ -328,7 +330,7 @@ impl Rebuilder {
                 if seen.len() == 1 { "is" } else { "are" }
             ));
         }
-        *shown = prints.into_iter().collect();
+        *shown = prints;
         report
     }
 

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::{BuildOptions, Site};
 use crate::annotate::model::{self, Annotation, Unloaded};
-use crate::annotate::placing;
+use crate::annotate::{placing, review};
 use crate::config::SiteConfig;
 use crate::content::{self, Briefing, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -48,6 +48,8 @@ pub struct Reuse {
     listings: HashMap<PathBuf, (Vec<PathBuf>, Vec<Diagnostic>)>,
     /// How each annotation anchored in `anchored_in`, the sources of the last resolve.
     pub(super) kept: placing::Kept,
+    /// Each annotation's review in `anchored_in`.
+    pub(super) reviewed: review::Reviewed,
     pub(super) anchored_in: Option<Arc<[Source]>>,
 }
 

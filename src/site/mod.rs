@@ -226,16 +226,22 @@ pub fn resolve_reusing(site: &Site, reuse: &mut Reuse, diagnostics: &mut Diagnos
         .is_some_and(|sources| Arc::ptr_eq(sources, &site.sources));
     if !same_sources {
         reuse.kept = placing::Kept::default();
+        reuse.reviewed = review::Reviewed::default();
         reuse.anchored_in = Some(site.sources.clone());
     }
-    resolve_with(site, Some(&mut reuse.kept), diagnostics)
+    resolve_with(
+        site,
+        Some((&mut reuse.kept, &mut reuse.reviewed)),
+        diagnostics,
+    )
 }
 
 fn resolve_with(
     site: &Site,
-    kept: Option<&mut placing::Kept>,
+    kept: Option<(&mut placing::Kept, &mut review::Reviewed)>,
     diagnostics: &mut Diagnostics,
 ) -> Resolved {
+    let (kept, reviewed) = kept.unzip();
     let mut found = Vec::new();
     let mut resolved = resolve::resolve_keeping(
         site.annotations.clone(),
@@ -248,7 +254,7 @@ fn resolve_with(
     diagnostics.extend(found);
     resolved.series = series::resolve(site, &resolved, diagnostics);
     if !diagnostics.fails(false) {
-        diagnostics.extend(review::review(&resolved, &site.sources));
+        diagnostics.extend_shared(review::review(&resolved, &site.sources, reviewed));
     }
     resolved
 }
