@@ -23,6 +23,7 @@ mod watch;
 pub use request::{Request, Status, Target, parse_request};
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -238,7 +239,7 @@ impl Rebuilder {
         let mut good: Option<Model> = None;
         let mut cause: Option<watch::Batch> = None;
         let mut reuse = Reuse::default();
-        let mut shown = HashSet::new();
+        let mut shown = Fingerprints::default();
         loop {
             let began = Instant::now();
             if let Some(batch) = &cause {
@@ -305,11 +306,12 @@ impl Rebuilder {
     /// and a line that counts those shown before: an archive with thousands of warnings would
     /// otherwise print all of them on every save. Problems are told apart by their
     /// fingerprints: only the new ones are rendered.
-    fn new_problems(&self, diagnostics: &Diagnostics, shown: &mut HashSet<u64>) -> String {
+    fn new_problems(&self, diagnostics: &Diagnostics, shown: &mut Fingerprints) -> String {
         let visible = |d: &Diagnostic| !self.quiet || d.severity == Severity::Error;
         let mut new = Diagnostics::default();
-        let mut seen = HashSet::new();
-        let mut prints = HashSet::with_capacity(diagnostics.problems().len());
+        let mut seen = Fingerprints::default();
+        let mut prints = Fingerprints::default();
+        prints.reserve(diagnostics.problems().len());
         for problem in diagnostics.problems() {
             let print = problem.fingerprint();
             prints.insert(print);
@@ -362,6 +364,30 @@ impl Rebuilder {
             }
         }
         None
+    }
+}
+
+/// A set of problems' fingerprints ([`crate::diagnostics::Problem::fingerprint`]), which are
+/// hashes already: each is its own hash in the set.
+type Fingerprints = HashSet<u64, BuildHasherDefault<AsItself>>;
+
+/// The hasher of [`Fingerprints`].
+#[derive(Default)]
+struct AsItself(u64);
+
+impl Hasher for AsItself {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 

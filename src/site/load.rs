@@ -43,7 +43,8 @@ pub struct Changes<'a> {
 #[derive(Debug, Default)]
 pub struct Reuse {
     sources: Option<LoadedSources>,
-    annotations: HashMap<PathBuf, LoadedAnnotations>,
+    /// Each annotation file as last loaded, in the order listed.
+    annotations: Vec<(PathBuf, LoadedAnnotations)>,
     /// Each folder's files as last listed, with the listing's problems.
     listings: HashMap<PathBuf, (Vec<PathBuf>, Vec<Diagnostic>)>,
     /// How each annotation anchored in `anchored_in`, the sources of the last resolve.
@@ -169,30 +170,30 @@ fn load_annotations(
             )
         },
     );
-    let changed = changes.touches;
-    let mut earlier = std::mem::take(&mut reuse.annotations);
+    let earlier = align(std::mem::take(&mut reuse.annotations), &files);
     // Only the files not kept from the earlier load are read (`None`: kept).
-    let loaded: Vec<(PathBuf, Option<LoadedAnnotations>)> = files
-        .into_par_iter()
-        .map(|file| {
-            if earlier.contains_key(&file) && !changed(&file) {
-                return (file, None);
+    let read: Vec<Option<LoadedAnnotations>> = files
+        .par_iter()
+        .zip(&earlier)
+        .map(|(file, kept)| {
+            if kept.is_some() && !(changes.touches)(file) {
+                return None;
             }
-            let loaded = match read_annotation_text(root, &file) {
-                Ok(text) => model::load_file(&file, &text),
+            let loaded = match read_annotation_text(root, file) {
+                Ok(text) => model::load_file(file, &text),
                 Err(problem) => model::LoadedFile {
                     problems: vec![problem],
                     lost: true,
                     ..model::LoadedFile::default()
                 },
             };
-            (file, Some(loaded.into()))
+            Some(loaded.into())
         })
         .collect();
     let mut annotations = Vec::new();
     let mut unloaded = Unloaded::default();
-    for (file, read) in loaded {
-        let Some(found) = read.or_else(|| earlier.remove(&file)) else {
+    for ((file, kept), read) in files.into_iter().zip(earlier).zip(read) {
+        let Some(found) = read.or(kept) else {
             continue;
         };
         annotations.extend(found.annotations.iter().map(Arc::clone));
@@ -201,7 +202,7 @@ fn load_annotations(
         if found.file.lost {
             unloaded.files.push(file.clone());
         }
-        reuse.annotations.insert(file, found);
+        reuse.annotations.push((file, found));
     }
     (annotations, unloaded)
 }
@@ -233,6 +234,22 @@ fn load_sources(
     let result = (Arc::clone(&loaded.sources), loaded.broken.clone());
     reuse.sources = Some(loaded);
     result
+}
+
+/// The files loaded earlier, lined up with `files` (`None` for a file not loaded before):
+/// as they are when the list is the same, by path when it changed.
+fn align(
+    earlier: Vec<(PathBuf, LoadedAnnotations)>,
+    files: &[PathBuf],
+) -> Vec<Option<LoadedAnnotations>> {
+    if earlier.len() == files.len() && earlier.iter().zip(files).all(|((a, _), b)| a == b) {
+        return earlier
+            .into_iter()
+            .map(|(_, loaded)| Some(loaded))
+            .collect();
+    }
+    let mut by_path: HashMap<PathBuf, LoadedAnnotations> = earlier.into_iter().collect();
+    files.iter().map(|file| by_path.remove(file)).collect()
 }
 
 impl Reuse {
