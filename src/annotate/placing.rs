@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -44,7 +45,7 @@ pub struct Kept {
 struct KeptOne {
     placed: Placed,
     /// The last resolve that had the annotation.
-    seen: u64,
+    seen: AtomicU64,
 }
 
 /// What anchoring one annotation gives: the annotation placed, or as written when a target
@@ -61,20 +62,20 @@ fn written(placed: &Placed) -> &Arc<Annotation> {
 
 impl Kept {
     /// The kept result of `annotation`, when it was anchored written exactly so.
-    fn reuse(&mut self, annotation: &Arc<Annotation>) -> Option<Placed> {
-        let generation = self.generation;
-        let kept = self.by_id.get_mut(annotation.id.as_str())?;
+    /// Marks it seen by this resolve; called from several threads at once.
+    fn reuse(&self, annotation: &Arc<Annotation>) -> Option<Placed> {
+        let kept = self.by_id.get(annotation.id.as_str())?;
         let earlier = written(&kept.placed);
         if !(Arc::ptr_eq(earlier, annotation) || **earlier == **annotation) {
             return None;
         }
-        kept.seen = generation;
+        kept.seen.store(self.generation, Ordering::Relaxed);
         Some(kept.placed.clone())
     }
 
     fn keep(&mut self, placed: &Placed) {
         let id = written(placed).id.clone();
-        let seen = self.generation;
+        let seen = AtomicU64::new(self.generation);
         let placed = placed.clone();
         self.changed.push(id.clone());
         self.by_id.insert(id, KeptOne { placed, seen });
@@ -85,7 +86,7 @@ impl Kept {
         let generation = self.generation;
         let changed = &mut self.changed;
         self.by_id.retain(|id, one| {
-            let seen = one.seen == generation;
+            let seen = *one.seen.get_mut() == generation;
             if !seen {
                 changed.push(id.clone());
             }
@@ -154,15 +155,17 @@ pub(super) fn anchor_all(
         kept.fresh.clear();
     }
     // Each annotation's result when kept, else `None` and the annotation is searched.
-    let mut placed: Vec<Option<Placed>> = Vec::with_capacity(annotations.len());
-    let mut searched = Vec::new();
-    for annotation in annotations {
-        let hit = kept.as_mut().and_then(|kept| kept.reuse(&annotation));
-        if hit.is_none() {
-            searched.push(annotation);
-        }
-        placed.push(hit);
-    }
+    // In parallel: taking 50,000 kept results is bound by memory, not by the hash lookups.
+    let placed: Vec<Option<Placed>> = match kept.as_deref() {
+        Some(kept) => annotations.par_iter().map(|a| kept.reuse(a)).collect(),
+        None => vec![None; annotations.len()],
+    };
+    let searched: Vec<Arc<Annotation>> = annotations
+        .into_iter()
+        .zip(&placed)
+        .filter(|(_, hit)| hit.is_none())
+        .map(|(annotation, _)| annotation)
+        .collect();
     let mut fresh = search(searched, unloaded, sources, diagnostics).into_iter();
     let mut anchored: Vec<Anchored> = Vec::with_capacity(placed.len());
     let mut unanchored: HashSet<String> = unloaded.ids.clone();
