@@ -44,6 +44,9 @@ pub struct Batch {
     listing: bool,
 }
 
+/// Up to this many changed paths, [`Batch::touches`] compares each with the path asked about.
+const FEW: usize = 4;
+
 impl Batch {
     /// Judges the burst once it is over, against the files as they are now.
     ///
@@ -95,7 +98,14 @@ impl Batch {
     /// it, or a folder holding it, changed; or the watcher had problems and may have missed
     /// events.
     pub fn touches(&self, path: &Path) -> bool {
-        !self.errors.is_empty() || path.ancestors().any(|p| self.changed.contains(p))
+        // A load asks this of every file of the archive: a save names a path or two, which
+        // are cheaper to compare than each of the file's folders to look up.
+        !self.errors.is_empty()
+            || if self.changed.len() <= FEW {
+                self.changed.iter().any(|changed| path.starts_with(changed))
+            } else {
+                path.ancestors().any(|p| self.changed.contains(p))
+            }
     }
 
     fn is_empty(&self) -> bool {
@@ -325,9 +335,28 @@ mod tests {
             .changed
             .insert(PathBuf::from("content/annotations/a.yaml"));
         batch.changed.insert(PathBuf::from("content/sources"));
-        assert!(batch.touches(Path::new("content/annotations/a.yaml")));
-        assert!(batch.touches(Path::new("content/sources/x.md")));
-        assert!(!batch.touches(Path::new("content/annotations/b.yaml")));
+        let asked = [
+            ("content/annotations/a.yaml", true),
+            ("content/sources/x.md", true),
+            ("content/annotations/b.yaml", false),
+            ("content/sources-old/x.md", false),
+            ("content/annotations/a.yaml.md", false),
+        ];
+        // Both ways of asking: a few changed paths, and more than a few.
+        for more in [0, FEW] {
+            for n in 0..more {
+                batch
+                    .changed
+                    .insert(PathBuf::from(format!("themes/t{n}.html")));
+            }
+            for (path, touched) in asked {
+                assert_eq!(
+                    batch.touches(Path::new(path)),
+                    touched,
+                    "{path}, {more} more"
+                );
+            }
+        }
         batch.errors.push("events were lost".to_string());
         assert!(batch.touches(Path::new("content/annotations/b.yaml")));
     }
