@@ -293,7 +293,11 @@ impl Rebuilder {
             let next = self.answer_until_change(serving.as_ref(), queue, running);
             drop(serving);
             if keep {
-                good = model;
+                // The model it replaces is dropped on a thread of its own: freeing an archive's
+                // worth of annotations takes milliseconds the next rebuild need not wait for.
+                // (A thread that cannot start drops it here, with its closure.)
+                let replaced = std::mem::replace(&mut good, model);
+                let _ = thread::Builder::new().spawn(move || drop(replaced));
             }
             match next {
                 Some(batch) => cause = Some(batch),
