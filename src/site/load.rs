@@ -39,7 +39,9 @@ pub struct Changes<'a> {
 
 /// What `serve` keeps from one load for the next, so that a load parses again only what
 /// changed: the sources (all of them again when one changed, or the list, or the language)
-/// and each annotation file on its own, with the problems each gave.
+/// and each annotation file on its own, with the problems each gave, and the folders' lists
+/// of files (listed again only when a file may have been added or removed). What the next
+/// resolve takes from the last one is here too (see [`super::resolve_reusing`]).
 #[derive(Debug, Default)]
 pub struct Reuse {
     sources: Option<LoadedSources>,
