@@ -946,10 +946,10 @@ fn plural_warnings(n: usize) -> String {
 
 /// Regression guard for the incremental rebuild: after each edit (add an annotation, break
 /// it, fix it, cite one from a note and from the briefing, move a cited one to another source,
-/// delete it and bring it back, delete an annotation file, edit a source), what `serve`
-/// serves and reports is what a fresh build of the same files gives. What a rebuild keeps
-/// (each annotation's anchoring, the citables, the notes that cite nothing) must follow
-/// every one of these edits.
+/// delete it and bring it back, edit a source, change the language, delete an annotation
+/// file), what `serve` serves and reports is what a fresh build of the same files gives. What
+/// a rebuild keeps (the folders' lists, each annotation's anchoring and review, the citables,
+/// the notes that cite nothing) must follow every one of these edits.
 #[test]
 fn incremental_rebuilds_serve_what_a_fresh_build_gives() {
     const B: &str = "---\ntitle: B source\noutlet: Other\ndate: 2025-02-01\nlanguage: en\n---\n\nIt said 40 jobs came and \"went\".\n";
@@ -1025,9 +1025,19 @@ fn incremental_rebuilds_serve_what_a_fresh_build_gives() {
             Some(String::new()),
         ),
         (
+            // Text before the passages: kept anchoring would mark the wrong words.
             "edit a source",
             "content/sources/a-source.md",
-            SOURCE.replace("second paragraph", "next paragraph"),
+            SOURCE
+                .replace("The first paragraph", "The very first paragraph")
+                .replace("second paragraph", "next paragraph"),
+            None,
+        ),
+        // Another language parses the sources again (typography): nothing kept still holds.
+        (
+            "change the language in site.yaml",
+            "content/site.yaml",
+            "title: Renamed\nlanguage: fr\n".to_string(),
             None,
         ),
     ];
