@@ -13,7 +13,7 @@ use crate::annotate::anchor::{Anchoring, anchor};
 use crate::annotate::figure::Unit;
 use crate::annotate::fold::fold;
 use crate::annotate::model::{self, Kind};
-use crate::annotate::problems::{self, source_line};
+use crate::annotate::problems::{self, SourceLines};
 use crate::annotate::propose::{Proposal, Repeat, propose, repeats};
 use crate::annotate::resolve;
 use crate::content::{Source, is_slug};
@@ -168,7 +168,7 @@ fn repeated_claim(repeat: &Repeat, source: &Source, request: &NewAnnotation) -> 
         repeat.kind.as_str(),
         repeat.from,
         source.slug,
-        source_line(source, repeat.range.start),
+        SourceLines::new(source).line(repeat.range.start),
         alike
     ))
     .help(format!(
@@ -266,16 +266,23 @@ fn anchor_request(source: &Source, request: &NewAnnotation) -> Result<Range<usiz
     let text = &source.body.text.text;
     match anchor(&fold(text), text, &request.quote, None, None) {
         Anchoring::Exact(range) => Ok(range),
-        Anchoring::Ambiguous(candidates) => match request.occurrence {
-            Some(n) if (1..=candidates.len()).contains(&n) => Ok(candidates[n - 1].range.clone()),
-            _ => Err(problems::ambiguous(source, &candidates).help(format!(
-                "pass `--occurrence N` (1 to {}) to pick one of the matches above",
-                candidates.len()
-            ))),
-        },
-        Anchoring::NotFound(near) => {
-            Err(problems::not_found(&request.quote, source, near.as_ref()))
+        Anchoring::Ambiguous(ambiguity) => {
+            let listed = &ambiguity.candidates;
+            match request.occurrence {
+                Some(n) if (1..=listed.len()).contains(&n) => Ok(listed[n - 1].range.clone()),
+                _ => Err(
+                    problems::ambiguous(&SourceLines::new(source), &ambiguity).help(format!(
+                        "pass `--occurrence N` (1 to {}) to pick one of the matches above",
+                        listed.len()
+                    )),
+                ),
+            }
         }
+        Anchoring::NotFound(near) => Err(problems::not_found(
+            &request.quote,
+            &SourceLines::new(source),
+            near.as_ref(),
+        )),
     }
 }
 

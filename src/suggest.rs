@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::annotate::figure;
 use crate::annotate::fold::fold;
-use crate::annotate::problems::{self, source_line};
+use crate::annotate::problems::{self, SourceLines};
 use crate::annotate::propose::{propose, repeats};
 use crate::diagnostics::Diagnostics;
 use crate::scaffold::{add_to_command, load, resolve_quietly};
@@ -32,6 +32,7 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
         }
         let text = &source.body.text.text;
         let folded = fold(text);
+        let lines = SourceLines::new(source);
         let known = repeats(&resolved, &site.sources, index, &folded);
         if !known.is_empty() {
             out.push_str(&format!(
@@ -48,7 +49,7 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
             out.push_str(&format!(
                 "# {}:{}: `{}` ({}, in {}), {alike}\n# {}\n",
                 source.markdown.file.display(),
-                source_line(source, repeat.range.start),
+                lines.line(repeat.range.start),
                 repeat.id,
                 repeat.kind.as_str(),
                 repeat.from,
@@ -74,7 +75,7 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
             out.push_str(&format!(
                 "# {}:{}\n{}",
                 source.markdown.file.display(),
-                source_line(source, range.start),
+                lines.line(range.start),
                 proposal.to_yaml()
             ));
         }

@@ -18,11 +18,38 @@ use super::fuzzy;
 pub enum Anchoring {
     /// One match: the range in the source's reader text.
     Exact(Range<usize>),
-    /// Several matches; each with the shortest context that singles it out.
-    Ambiguous(Vec<Candidate>),
+    /// Several matches.
+    Ambiguous(Ambiguity),
     /// No match; the closest passage, when anything is close.
     NotFound(Option<NearMiss>),
 }
+
+/// The matches of an ambiguous quote. A common phrase can match a long source millions of
+/// times: only the first few are listed, and counting stops at [`COUNTED_MATCHES`], so an
+/// ambiguous quote costs the same whatever the source holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ambiguity {
+    /// The first [`SHOWN_MATCHES`] matches, in text order.
+    pub candidates: Vec<Candidate>,
+    /// How many matches there are, or [`COUNTED_MATCHES`] when there are more.
+    pub count: usize,
+    /// Whether counting stopped at [`COUNTED_MATCHES`]: the quote matches more often still.
+    pub more: bool,
+}
+
+/// How many matches of an ambiguous quote are listed: past a score, more words make a better
+/// quote than a context that picks one.
+pub const SHOWN_MATCHES: usize = 20;
+
+/// How many matches of one quote are counted and compared to find each listed match's
+/// context: past it, no context is proposed (each would be checked against every match).
+pub const COUNTED_MATCHES: usize = 1_000;
+
+/// How much closest-passage searching each source allows for its quotes that were found
+/// nowhere, in bytes of folded text times 64-character blocks of quote: each search reads the
+/// whole source, so thousands of failed quotes on a 50 MB source would take hours. Spent in
+/// quote order, so the same quotes get a hint on every run; the rest are reported without one.
+const NEAR_MISS_BUDGET: usize = 1 << 26;
 
 /// One of several matches of an ambiguous quote.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,9 +89,42 @@ pub fn anchor(
     prefix: Option<&str>,
     suffix: Option<&str>,
 ) -> Anchoring {
-    let needle = fold_str(quote.trim());
-    let starts = occurrences(&source.text, &needle).collect();
-    settle(source, original, &needle, (prefix, suffix), starts)
+    let wanted = Wanted::new(quote, prefix, suffix);
+    let starts = occurrences(&source.text, &wanted.pattern)
+        .take(COUNTED_MATCHES + 1)
+        .collect();
+    let mut budget = NEAR_MISS_BUDGET;
+    settle(source, original, &wanted, starts, &mut budget)
+}
+
+/// A quote folded, with its folded context: its matches are the places where the pattern
+/// `prefix + needle + suffix` starts, so a short quote that a context makes unique is found
+/// however often its words alone occur.
+struct Wanted {
+    needle: String,
+    prefix: String,
+    suffix: String,
+    /// The three, one after the other; empty when the quote is (nothing matches it).
+    pattern: String,
+}
+
+impl Wanted {
+    fn new(quote: &str, prefix: Option<&str>, suffix: Option<&str>) -> Wanted {
+        let needle = fold_str(quote.trim());
+        let prefix = prefix.map(fold_str).unwrap_or_default();
+        let suffix = suffix.map(fold_str).unwrap_or_default();
+        let pattern = if needle.is_empty() {
+            String::new()
+        } else {
+            [prefix.as_str(), &needle, &suffix].concat()
+        };
+        Wanted {
+            needle,
+            prefix,
+            suffix,
+            pattern,
+        }
+    }
 }
 
 /// A quote to anchor, with the context that picks one of its matches.
@@ -85,12 +145,15 @@ const AUTOMATON_PATTERNS: usize = 8;
 /// automaton over the folded text finds every occurrence of every quote, where a search per
 /// quote reads the text once per quote (10,000 quotes on one source read it 10,000 times).
 pub fn anchor_all(source: &Folded, original: &str, quotes: &[Quote<'_>]) -> Vec<Anchoring> {
-    let needles: Vec<String> = quotes.iter().map(|q| fold_str(q.quote.trim())).collect();
+    let wanted: Vec<Wanted> = quotes
+        .iter()
+        .map(|q| Wanted::new(q.quote, q.prefix, q.suffix))
+        .collect();
     let mut patterns: Vec<&str> = Vec::new();
     let mut pattern_of: HashMap<&str, usize> = HashMap::new();
-    for needle in needles.iter().filter(|n| !n.is_empty()) {
-        pattern_of.entry(needle).or_insert_with(|| {
-            patterns.push(needle);
+    for w in wanted.iter().filter(|w| !w.pattern.is_empty()) {
+        pattern_of.entry(&w.pattern).or_insert_with(|| {
+            patterns.push(&w.pattern);
             patterns.len() - 1
         });
     }
@@ -109,65 +172,73 @@ pub fn anchor_all(source: &Folded, original: &str, quotes: &[Quote<'_>]) -> Vec<
         // Overlapping matches, as `occurrences` finds them; in text order for each pattern.
         Some(automaton) => {
             for found in automaton.find_overlapping_iter(&source.text) {
-                starts[found.pattern().as_usize()].push(found.start());
+                let starts = &mut starts[found.pattern().as_usize()];
+                if starts.len() <= COUNTED_MATCHES {
+                    starts.push(found.start());
+                }
             }
         }
         // A few quotes, or past the automaton's size limits: one search per quote, the same
         // result.
         None => {
             for (pattern, found) in patterns.iter().zip(&mut starts) {
-                found.extend(occurrences(&source.text, pattern));
+                found.extend(occurrences(&source.text, pattern).take(COUNTED_MATCHES + 1));
             }
         }
     }
-    needles
+    let mut budget = NEAR_MISS_BUDGET;
+    wanted
         .iter()
-        .zip(quotes)
-        .map(|(needle, quote)| {
+        .map(|w| {
             let found = pattern_of
-                .get(needle.as_str())
+                .get(w.pattern.as_str())
                 .map(|&k| starts[k].clone())
                 .unwrap_or_default();
-            settle(
-                source,
-                original,
-                needle,
-                (quote.prefix, quote.suffix),
-                found,
-            )
+            settle(source, original, w, found, &mut budget)
         })
         .collect()
 }
 
-/// The state of a quote folded to `needle`, from every start of it in the folded text.
+/// The state of a quote from every start of its pattern in the folded text (counted up to
+/// one past [`COUNTED_MATCHES`]); a closest passage, when it matched nowhere, is searched
+/// for if `budget` allows.
 fn settle(
     source: &Folded,
     original: &str,
-    needle: &str,
-    (prefix, suffix): (Option<&str>, Option<&str>),
+    wanted: &Wanted,
     starts: Vec<usize>,
+    budget: &mut usize,
 ) -> Anchoring {
-    let prefix = prefix.map(fold_str).unwrap_or_default();
-    let suffix = suffix.map(fold_str).unwrap_or_default();
+    let Wanted {
+        needle,
+        prefix,
+        suffix,
+        ..
+    } = wanted;
     let hay = source.text.as_str();
-    let matches: Vec<usize> = starts
-        .into_iter()
-        .filter(|&start| {
-            hay[..start].ends_with(&prefix) && hay[start + needle.len()..].starts_with(&suffix)
-        })
-        .collect();
+    let matches: Vec<usize> = starts.into_iter().map(|s| s + prefix.len()).collect();
     let original_range = |start: usize| source.origin(start)..source.origin(start + needle.len());
     match matches.as_slice() {
-        [] => NotFound(near_miss(source, original, needle)),
+        [] => NotFound(near_miss(source, original, needle, budget)),
         [one] => Exact(original_range(*one)),
-        many => Ambiguous(
-            many.iter()
-                .map(|&start| Candidate {
-                    range: original_range(start),
-                    disambiguation: disambiguate(hay, needle, start, many, &prefix, &suffix),
-                })
-                .collect(),
-        ),
+        many => {
+            let more = many.len() > COUNTED_MATCHES;
+            let counted = &many[..many.len().min(COUNTED_MATCHES)];
+            Ambiguous(Ambiguity {
+                candidates: counted
+                    .iter()
+                    .take(SHOWN_MATCHES)
+                    .map(|&start| Candidate {
+                        range: original_range(start),
+                        disambiguation: (!more)
+                            .then(|| disambiguate(hay, needle, start, counted, prefix, suffix))
+                            .flatten(),
+                    })
+                    .collect(),
+                count: counted.len(),
+                more,
+            })
+        }
     }
 }
 
@@ -255,7 +326,14 @@ fn first_words(text: &str, n: usize) -> String {
     text.to_string()
 }
 
-fn near_miss(source: &Folded, original: &str, needle: &str) -> Option<NearMiss> {
+fn near_miss(
+    source: &Folded,
+    original: &str,
+    needle: &str,
+    budget: &mut usize,
+) -> Option<NearMiss> {
+    let cost = source.text.len().max(1) * needle.len().div_ceil(64).max(1);
+    *budget = budget.checked_sub(cost)?;
     let approx = fuzzy::closest(&source.text, needle)?;
     let similarity = fuzzy::similarity(&approx, needle, &source.text);
     let range = source.origin(approx.start)..source.origin(approx.end);
@@ -376,8 +454,13 @@ mod tests {
 
     #[test]
     fn ambiguous_lists_every_match_with_a_way_out() {
-        let Ambiguous(candidates) = run("$500 billion", None, None) else {
-            panic!("expected ambiguity");
+        let Ambiguous(Ambiguity {
+            candidates,
+            count: 2,
+            more: false,
+        }) = run("$500 billion", None, None)
+        else {
+            panic!("expected two matches");
         };
         assert_eq!(candidates.len(), 2);
         assert_eq!(
@@ -388,6 +471,70 @@ mod tests {
             candidates[1].disambiguation,
             Some(Context::Prefix("said ".to_string()))
         );
+    }
+
+    /// `w0 said x. w1 said x. ...`: "said" once after each numbered word.
+    fn numbered(n: usize) -> String {
+        (0..n).map(|k| format!("w{k} said x. ")).collect()
+    }
+
+    #[test]
+    fn an_ambiguous_quote_lists_its_first_matches_and_counts_them_all() {
+        let text = numbered(30);
+        let Ambiguous(ambiguity) = anchor(&fold(&text), &text, "said", None, None) else {
+            panic!("expected ambiguity");
+        };
+        assert_eq!((ambiguity.count, ambiguity.more), (30, false));
+        assert_eq!(ambiguity.candidates.len(), SHOWN_MATCHES);
+        for (k, candidate) in ambiguity.candidates.iter().enumerate() {
+            assert_eq!(
+                candidate.disambiguation,
+                Some(Context::Prefix(format!("w{k} ")))
+            );
+        }
+    }
+
+    /// A quote in every sentence of a long source: counting stops, and no context is proposed
+    /// (it could not be checked against the matches not counted).
+    #[test]
+    fn counting_the_matches_of_a_common_quote_stops() {
+        let text = numbered(3 * COUNTED_MATCHES);
+        let Ambiguous(ambiguity) = anchor(&fold(&text), &text, "said", None, None) else {
+            panic!("expected ambiguity");
+        };
+        assert_eq!((ambiguity.count, ambiguity.more), (COUNTED_MATCHES, true));
+        assert_eq!(ambiguity.candidates.len(), SHOWN_MATCHES);
+        assert!(
+            ambiguity
+                .candidates
+                .iter()
+                .all(|c| c.disambiguation.is_none())
+        );
+    }
+
+    /// A context singles out one match of a common quote, however many matches its words alone
+    /// have and wherever the one is.
+    #[test]
+    fn a_context_picks_a_match_past_the_counted_ones() {
+        let text = numbered(3 * COUNTED_MATCHES);
+        let Exact(range) = anchor(&fold(&text), &text, "said", Some("w2500 "), None) else {
+            panic!("the prefix singles it out");
+        };
+        assert!(text[..range.start].ends_with("w2500 "));
+        assert_eq!(&text[range], "said");
+    }
+
+    /// Quotes found nowhere get their closest passage while the source's budget lasts, in
+    /// quote order; the rest none, so a flood of them on a long source stays quick.
+    #[test]
+    fn closest_passages_are_searched_within_a_budget() {
+        let folded = fold(TEXT);
+        let mut budget = 2 * folded.text.len();
+        let near = |budget: &mut usize| near_miss(&folded, TEXT, "actualy have", budget);
+        assert!(near(&mut budget).is_some());
+        assert!(near(&mut budget).is_some());
+        assert_eq!(budget, 0);
+        assert!(near(&mut budget).is_none());
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! O(n·⌈m/64⌉). It works over chars, not bytes, because sources are Unicode and a typo in an
 //! accented letter should cost one edit, not two.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The best approximate occurrence of a pattern in a text.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +26,9 @@ const HIGH: u64 = 1 << 63;
 /// A pattern compiled for Myers' algorithm.
 struct Myers {
     /// Per pattern char, bit `i % 64` of word `i / 64` is set where pattern char `i` is it.
-    /// A map, not a table indexed by char, because the alphabet is all of Unicode.
-    peq: HashMap<char, Vec<u64>>,
+    /// A map, not a table indexed by char, because the alphabet is all of Unicode; hashed
+    /// with FxHash, as it is looked up for every char of the text.
+    peq: FxHashMap<char, Vec<u64>>,
     /// The masks of every char the pattern does not contain.
     none: Vec<u64>,
     /// The bit of the last block that holds pattern row `len`: rows above it are padding.
@@ -40,7 +41,7 @@ impl Myers {
     fn new(pattern: impl Iterator<Item = char>) -> Self {
         let chars: Vec<char> = pattern.collect();
         let blocks = chars.len().div_ceil(64);
-        let mut peq: HashMap<char, Vec<u64>> = HashMap::new();
+        let mut peq: FxHashMap<char, Vec<u64>> = FxHashMap::default();
         for (i, &c) in chars.iter().enumerate() {
             peq.entry(c).or_insert_with(|| vec![0; blocks])[i / 64] |= 1 << (i % 64);
         }

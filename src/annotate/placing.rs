@@ -15,7 +15,7 @@ use super::citation::Citable;
 use super::figure::{self, format_quantity, same_value, value_text};
 use super::fold::fold;
 use super::model::{Annotation, Kind, Target, Unloaded};
-use super::problems::{ambiguous, not_found, unknown_source};
+use super::problems::{SourceLines, ambiguous, not_found, unknown_source};
 use super::resolve::{self, Anchored, Passage};
 use crate::content::Source;
 use crate::diagnostics::Diagnostic;
@@ -215,28 +215,11 @@ fn search(
         .enumerate()
         .map(|(i, s)| (s.slug.as_str(), i))
         .collect();
-    // Line ends only of the sources searched: a rebuild of `serve` searches a few.
-    let searched: HashSet<usize> = annotations
-        .iter()
-        .flat_map(|a| &a.targets)
-        .filter_map(|t| by_slug.get(t.source.as_str()).copied())
-        .collect();
-    let newlines: Vec<Vec<usize>> = sources
-        .par_iter()
-        .enumerate()
-        .map(|(index, s)| {
-            let text = if searched.contains(&index) {
-                s.markdown.text.as_str()
-            } else {
-                ""
-            };
-            text.match_indices('\n').map(|(i, _)| i).collect()
-        })
-        .collect();
+    let lines: Vec<SourceLines<'_>> = sources.iter().map(SourceLines::new).collect();
     let anchorings = anchor_by_source(&annotations, sources, &by_slug);
     let anchoring = AnchorContext {
         sources,
-        newlines: &newlines,
+        lines: &lines,
         reports: &reports,
     };
     annotations
@@ -304,8 +287,8 @@ fn anchor_by_source(
 /// What placing an anchored annotation reads: the sources and what is computed once for each.
 struct AnchorContext<'a> {
     sources: &'a [Source],
-    /// The byte offsets of each source file's line ends, for the line of a passage.
-    newlines: &'a [Vec<usize>],
+    /// Each source's lines, for the line of a passage.
+    lines: &'a [SourceLines<'a>],
     /// Each source's report group, from `based_on`.
     reports: &'a [usize],
 }
@@ -331,7 +314,8 @@ impl AnchorContext<'_> {
             };
             let source = &sources[index];
             let text = &source.body.text.text;
-            let Some(range) = anchor_target(target, source, anchoring, diagnostics) else {
+            let lines = &self.lines[index];
+            let Some(range) = anchor_target(target, lines, anchoring, diagnostics) else {
                 continue;
             };
             let exact = text[range.clone()].to_string();
@@ -346,14 +330,9 @@ impl AnchorContext<'_> {
             } else {
                 format!("ann-{}-{k}", annotation.id)
             };
-            let absolute = source.markdown.body_offset
-                + source
-                    .body
-                    .text
-                    .markdown_offset(source.markdown.body(), range.start);
             passages.push(Passage {
                 source: index,
-                line: self.newlines[index].partition_point(|&n| n < absolute) + 1,
+                line: self.lines[index].line(range.start),
                 range,
                 dom_id,
                 exact,
@@ -429,19 +408,19 @@ fn count_reports(passages: &[Passage], reports: &[usize]) -> (usize, usize) {
 
 fn anchor_target(
     target: &Target,
-    source: &Source,
+    lines: &SourceLines<'_>,
     anchoring: Anchoring,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Range<usize>> {
     match anchoring {
         Anchoring::Exact(range) => Some(range),
-        Anchoring::Ambiguous(candidates) => {
-            diagnostics.push(ambiguous(source, &candidates).at(target.quote_at.clone()));
+        Anchoring::Ambiguous(ambiguity) => {
+            diagnostics.push(ambiguous(lines, &ambiguity).at(target.quote_at.clone()));
             None
         }
         Anchoring::NotFound(near) => {
             diagnostics
-                .push(not_found(&target.quote, source, near.as_ref()).at(target.quote_at.clone()));
+                .push(not_found(&target.quote, lines, near.as_ref()).at(target.quote_at.clone()));
             None
         }
     }

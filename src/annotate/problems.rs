@@ -4,8 +4,9 @@
 //! editor wrote the slug or the quote.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
-use super::anchor::{Candidate, Context, NearMiss};
+use super::anchor::{Ambiguity, Context, NearMiss};
 use super::diff::{describe_changes, diff_words};
 use crate::content::Source;
 use crate::diagnostics::{Diagnostic, closest_name};
@@ -22,34 +23,45 @@ pub fn unknown_source(slug: &str, sources: &[Source]) -> Diagnostic {
     }
 }
 
-/// A quote with several matches: each listed with what singles it out; the caller places it.
-pub fn ambiguous(source: &Source, candidates: &[Candidate]) -> Diagnostic {
+/// A quote with several matches: the first ones listed with what singles each out; the
+/// caller places it.
+pub fn ambiguous(lines: &SourceLines<'_>, ambiguity: &Ambiguity) -> Diagnostic {
+    let source = lines.source;
+    let count = if ambiguity.more {
+        format!("more than {}", ambiguity.count)
+    } else {
+        ambiguity.count.to_string()
+    };
     let mut diagnostic = Diagnostic::error(
         "E102",
-        format!(
-            "the quote occurs {} times in `{}`",
-            candidates.len(),
-            source.slug
-        ),
+        format!("the quote occurs {count} times in `{}`", source.slug),
     )
     .label("matches more than one passage");
-    for (n, candidate) in candidates.iter().enumerate() {
-        let line = source_line(source, candidate.range.start);
+    for (n, candidate) in ambiguity.candidates.iter().enumerate() {
+        let line = lines.line(candidate.range.start);
         let context = excerpt(&source.body.text.text, candidate.range.clone());
         let fix = match &candidate.disambiguation {
             Some(Context::Prefix(prefix)) => {
-                format!("to pick it, add `prefix: {}`", yaml::quoted(prefix))
+                format!("; to pick it, add `prefix: {}`", yaml::quoted(prefix))
             }
             Some(Context::Suffix(suffix)) => {
-                format!("to pick it, add `suffix: {}`", yaml::quoted(suffix))
+                format!("; to pick it, add `suffix: {}`", yaml::quoted(suffix))
             }
-            None => "no short context singles it out; quote more words".to_string(),
+            None if ambiguity.more => String::new(),
+            None => "; no short context singles it out; quote more words".to_string(),
         };
         diagnostic = diagnostic.note(format!(
-            "match {} at {}:{line}: {context}; {fix}",
+            "match {} at {}:{line}: {context}{fix}",
             n + 1,
             source.markdown.file.display()
         ));
+    }
+    let unlisted = ambiguity.count - ambiguity.candidates.len();
+    if unlisted > 0 || ambiguity.more {
+        let more = if ambiguity.more { "more than " } else { "" };
+        diagnostic = diagnostic.note(format!("{more}{unlisted} more matches are not listed"));
+        return diagnostic
+            .help("a quote must match exactly one passage: quote more of the sentence you mean");
     }
     diagnostic.help(
         "a quote must match exactly one passage: add a `prefix` or `suffix` from the notes above",
@@ -57,7 +69,8 @@ pub fn ambiguous(source: &Source, candidates: &[Candidate]) -> Diagnostic {
 }
 
 /// A quote found nowhere, with the closest passage; the caller places it.
-pub fn not_found(quote: &str, source: &Source, near: Option<&NearMiss>) -> Diagnostic {
+pub fn not_found(quote: &str, lines: &SourceLines<'_>, near: Option<&NearMiss>) -> Diagnostic {
+    let source = lines.source;
     let diagnostic = Diagnostic::error("E101", format!("the quote is not in `{}`", source.slug))
         .label("no passage has these exact words");
     if let Some(curly) = quote
@@ -74,7 +87,7 @@ pub fn not_found(quote: &str, source: &Source, near: Option<&NearMiss>) -> Diagn
     let text = &source.body.text.text;
     let passage = &text[near.range.clone()];
     let changes = describe_changes(&diff_words(quote.trim(), passage));
-    let line = source_line(source, near.range.start);
+    let line = lines.line(near.range.start);
     let diagnostic = diagnostic.note(format!(
         "closest passage, {:.0}% alike, at {}:{line}: {}",
         near.similarity * 100.0,
@@ -90,14 +103,38 @@ pub fn not_found(quote: &str, source: &Source, near: Option<&NearMiss>) -> Diagn
     }
 }
 
-/// The line of the source file holding reader-text offset `offset`.
-pub fn source_line(source: &Source, offset: usize) -> usize {
-    let body_offset = source
-        .body
-        .text
-        .markdown_offset(source.markdown.body(), offset);
-    let absolute = source.markdown.body_offset + body_offset;
-    source.markdown.text[..absolute].matches('\n').count() + 1
+/// The lines of a source's file, to say on which line a passage is. The file's line ends are
+/// found once, on the first question: a long source with thousands of passages or problems
+/// is read once, not once for each.
+pub struct SourceLines<'a> {
+    /// The source.
+    pub source: &'a Source,
+    newlines: OnceLock<Vec<usize>>,
+}
+
+impl<'a> SourceLines<'a> {
+    /// The lines of `source`'s file, not read yet.
+    pub fn new(source: &'a Source) -> SourceLines<'a> {
+        SourceLines {
+            source,
+            newlines: OnceLock::new(),
+        }
+    }
+
+    /// The line of the source file holding reader-text offset `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        let markdown = &self.source.markdown;
+        let absolute = markdown.body_offset
+            + self
+                .source
+                .body
+                .text
+                .markdown_offset(markdown.body(), offset);
+        let newlines = self
+            .newlines
+            .get_or_init(|| memchr::memchr_iter(b'\n', markdown.text.as_bytes()).collect());
+        newlines.partition_point(|&n| n < absolute) + 1
+    }
 }
 
 /// A short excerpt around a match: a few words either side, the match in brackets.

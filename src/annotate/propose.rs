@@ -80,8 +80,8 @@ pub fn repeats(
                 .filter_map(|p| {
                     let (range, similarity) = match anchor(folded, text, &p.exact, None, None) {
                         Anchoring::Exact(range) => (range, 1.0),
-                        Anchoring::Ambiguous(candidates) => {
-                            (candidates.first()?.range.clone(), 1.0)
+                        Anchoring::Ambiguous(ambiguity) => {
+                            (ambiguity.candidates.first()?.range.clone(), 1.0)
                         }
                         Anchoring::NotFound(Some(near))
                             if near.similarity >= REPEAT_SIMILARITY
@@ -130,7 +130,8 @@ pub fn propose(
         Kind::Quote
     });
     let context = match anchor(folded, text, &quote, None, None) {
-        Anchoring::Ambiguous(candidates) => candidates
+        Anchoring::Ambiguous(ambiguity) => ambiguity
+            .candidates
             .into_iter()
             .find(|c| c.range.start == range.start)
             .and_then(|c| c.disambiguation),

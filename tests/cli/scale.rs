@@ -211,3 +211,38 @@ fn an_annotation_file_of_a_hundred_thousand_entries_fails_located() {
     );
     assert_eq!(site.snapshot(), before, "the previous site is untouched");
 }
+
+/// Bad input: quotes of a word every sentence of a long source holds. Each error lists the
+/// first 20 matches, says how many more there are, and asks for more words; listing and
+/// checking a context for every match of every such quote never ended.
+#[test]
+fn a_quote_in_every_sentence_fails_with_its_first_matches() {
+    let entries: String = (0..200)
+        .map(|k| format!("- id: said{k}\n  kind: quote\n  source: many\n  quote: \"said\"\n"))
+        .collect();
+    let site = Site::minimal()
+        .file("content/sources/many.md", many_sentences(40_000, true))
+        .file("content/annotations/said.yaml", entries);
+    let run = site.brief(&["build"]);
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 1, "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("error[E102]: the quote occurs more than 1000 times in `many`")
+            .count(),
+        200,
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("= note: match 20 at").count(), 200);
+    assert_eq!(stderr.matches("= note: match 21 at").count(), 0);
+    assert_eq!(
+        stderr
+            .matches("more than 980 more matches are not listed")
+            .count(),
+        200
+    );
+    assert!(
+        stderr.contains("quote more of the sentence you mean"),
+        "{stderr}"
+    );
+}
