@@ -26,7 +26,8 @@ pub enum WordChange<'a> {
 ///
 /// In each changed region the removed words come before the added ones, so a region reads as
 /// "this, replaced by that". The common leading and trailing words are stripped before the
-/// O(n·m) table is built, so a quote with one wrong word costs almost nothing.
+/// O(n·m) table is built, so a quote with one wrong word costs almost nothing; a middle too
+/// long for the table (over [`MAX_TABLE`] cells) is shown as one region, all of it replaced.
 pub fn diff_words<'a>(a: &'a str, b: &'a str) -> Vec<WordChange<'a>> {
     let a: Vec<&str> = a.split_whitespace().collect();
     let b: Vec<&str> = b.split_whitespace().collect();
@@ -38,7 +39,25 @@ pub fn diff_words<'a>(a: &'a str, b: &'a str) -> Vec<WordChange<'a>> {
         .take_while(|(x, y)| x == y)
         .count();
     let (ma, mb) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    out.extend(a[..prefix].iter().copied().map(Same));
+    if (ma.len() + 1).saturating_mul(mb.len() + 1) > MAX_TABLE {
+        out.extend(ma.iter().copied().map(Removed));
+        out.extend(mb.iter().copied().map(Added));
+    } else {
+        align(ma, mb, &mut out);
+    }
+    out.extend(a[a.len() - suffix..].iter().copied().map(Same));
+    out
+}
 
+/// The largest table [`diff_words`] builds: 16 MB, two differing middles of 2,000 words each.
+/// Two passages that differ at both ends of a long stretch (two whole 50,000-word articles
+/// quoted) would need tens of gigabytes, and no reader compares such stretches word by word.
+const MAX_TABLE: usize = 4_000_000;
+
+/// Appends the word-level alignment of `ma` and `mb`, by longest common subsequence.
+fn align<'a>(ma: &[&'a str], mb: &[&'a str], out: &mut Vec<WordChange<'a>>) {
     // lcs[i * w + j] = length of a longest common subsequence of ma[i..] and mb[j..].
     let w = mb.len() + 1;
     let mut lcs = vec![0u32; (ma.len() + 1) * w];
@@ -52,8 +71,6 @@ pub fn diff_words<'a>(a: &'a str, b: &'a str) -> Vec<WordChange<'a>> {
         }
     }
 
-    let mut out = Vec::with_capacity(a.len().max(b.len()));
-    out.extend(a[..prefix].iter().copied().map(Same));
     // Added words wait for the end of their region, so the region's removals come first.
     let mut added = Vec::new();
     let (mut i, mut j) = (0, 0);
@@ -72,8 +89,6 @@ pub fn diff_words<'a>(a: &'a str, b: &'a str) -> Vec<WordChange<'a>> {
         }
     }
     out.append(&mut added);
-    out.extend(a[a.len() - suffix..].iter().copied().map(Same));
-    out
 }
 
 /// Changed regions separated by at most this many unchanged words are described as one, so
@@ -150,6 +165,38 @@ mod tests {
         assert_eq!(d[..5].iter().filter(|c| matches!(c, Same(_))).count(), 5);
         assert_eq!(d[5..], [Removed("securd"), Added("secured")]);
         assert_eq!(describe_changes(&d), "\"securd\" -> \"secured\"");
+    }
+
+    /// Two long passages that differ near both ends: the stretch between is one replaced
+    /// region (its table would be 25 million cells), still a true diff of the two.
+    #[test]
+    fn a_long_stretch_between_two_changes_is_one_region() {
+        let words: Vec<String> = (0..5_000).map(|k| format!("w{k}")).collect();
+        let (mut a, mut b) = (words.clone(), words);
+        (a[1], b[1]) = ("alpha".into(), "beta".into());
+        (a[4_998], b[4_998]) = ("gamma".into(), "delta".into());
+        let (a, b) = (a.join(" "), b.join(" "));
+        let d = diff_words(&a, &b);
+        assert_eq!(d[0], Same("w0"));
+        assert_eq!(
+            d[1..4_999],
+            a.split(' ').collect::<Vec<_>>()[1..4_999]
+                .iter()
+                .map(|w| Removed(w))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(d.last(), Some(&Same("w4999")));
+        let side = |keep: fn(&WordChange<'_>) -> bool| {
+            d.iter()
+                .filter(|c| keep(c))
+                .map(|c| match c {
+                    Same(w) | Removed(w) | Added(w) => *w,
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(side(|c| !matches!(c, Added(_))), a);
+        assert_eq!(side(|c| !matches!(c, Removed(_))), b);
     }
 
     #[test]
