@@ -411,6 +411,49 @@ fn a_figure_in_another_unit_is_one_error() {
     );
 }
 
+/// Regression: a number in a unit brief does not check was read as a plain count, which goes
+/// with any unit, and a fraction of a scale as the scale: "5 billion euros" passed as
+/// $5 billion, "half a billion dollars" as a billion, "50 basis points" as 50 percent.
+#[test]
+fn a_figure_in_an_unchecked_unit_or_a_fraction_never_passes() {
+    let entry = |id: &str, quote: &str, value: &str, unit: &str| {
+        format!(
+            "- id: {id}\n  kind: figure\n  source: a\n  quote: {quote}\n  value: {value}\n  unit: {unit}\n"
+        )
+    };
+    let source = "---\ntitle: A\noutlet: O\ndate: 2025-01-22\n---\n\nThe fund holds 5 billion euros. It spent half a billion dollars. Rates rose 50 basis points.\n";
+    let wrong = [
+        entry("fund", "5 billion euros", "5e9", "USD"),
+        entry("spent", "half a billion dollars", "1e9", "USD"),
+        entry("rates", "50 basis points", "50", "percent"),
+    ];
+    let site = annotated(
+        &[("content/annotations/a.yaml", &wrong.concat())],
+        "[](@fund), [](@spent), [](@rates).",
+    )
+    .file("content/sources/a.md", source);
+    let run = site.brief(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert_eq!(
+        errors(&run.stderr()),
+        [
+            "error[E103]: the quote states 5 billion euros, but `unit` is USD",
+            "error[E103]: the quote states $500 million, but `value` is $1 billion",
+            "error[E103]: the quote states 50 basis points, but `unit` is percent",
+        ],
+        "{}",
+        run.stderr()
+    );
+    let right = [
+        entry("fund", "5 billion euros", "5e9", "count"),
+        entry("spent", "half a billion dollars", "0.5e9", "USD"),
+        entry("rates", "50 basis points", "50", "count"),
+    ];
+    let fixed = site.file("content/annotations/a.yaml", right.concat());
+    let run = fixed.brief(&["check", "--deny-warnings"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+}
+
 /// Regression: one mistake in a source's front matter also made every annotation on it an
 /// E106 "there is no source" (and a source `based_on` it another): one error, and the rest
 /// waits for it.

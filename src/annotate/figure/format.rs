@@ -17,6 +17,7 @@ pub fn format_quantity(value: f64, unit: Unit) -> String {
         Unit::Jobs => format!("{} {}", in_words(value), plural("job", "jobs")),
         Unit::SquareFeet => format!("{} sq ft", in_words(value)),
         Unit::Count => in_words(value),
+        Unit::Other(name) => format!("{} {name}", in_words(value)),
     }
 }
 

@@ -35,6 +35,10 @@ pub enum Unit {
     SquareFeet,
     /// Anything else that is counted ("10 data centers").
     Count,
+    /// A unit brief reads but does not check, named as the quote says it ("euros", "square
+    /// metres", "basis points", "non-US dollars"): such a figure agrees only with `unit: count`.
+    /// Quotes state it; annotation files cannot claim it.
+    Other(&'static str),
 }
 
 /// Every name `Unit::parse` accepts, paired with its unit. `Unit::NAMES` lists the same names;
@@ -106,7 +110,8 @@ impl Unit {
             Unit::Years => "years",
             Unit::Jobs => "jobs",
             Unit::SquareFeet => "sqft",
-            Unit::Count => "count",
+            // What an annotation writes for a figure in a unit it cannot claim.
+            Unit::Count | Unit::Other(_) => "count",
         }
     }
 
@@ -143,7 +148,7 @@ pub fn first_figure(text: &str) -> Option<Quantity> {
 
 /// Whether a figure stated in `stated` units can be the one an annotation claims in `claimed`:
 /// the same unit, or either is a plain count (or the annotation names no unit). "$2.5 million"
-/// is not 2.5 million jobs.
+/// is not 2.5 million jobs, and "5 billion euros" is not $5 billion.
 pub fn units_agree(stated: Unit, claimed: Option<Unit>) -> bool {
     stated == Unit::Count
         || claimed.is_none_or(|claimed| claimed == stated || claimed == Unit::Count)

@@ -2,8 +2,8 @@
 //! hedge), and the dates, times and names that are numbers but not figures.
 
 use super::lexicon::{
-    COUNTED_SPANS, HEDGES, STOP_WORDS, is_any, is_month, is_ordinal, number_word_value,
-    scale_suffix, scale_word,
+    COUNTED_SPANS, HEDGES, OTHER_UNIT_PAIRS, OTHER_UNITS, STOP_WORDS, is_any, is_month, is_ordinal,
+    number_word_value, scale_suffix, scale_word,
 };
 use super::tokens::{Number, Token, TokenKind, number, spaced, symbol, tokenize, touches, word};
 use super::{FoundFigure, Quantity, Unit, same_value};
@@ -77,6 +77,10 @@ pub(super) fn number_step(tokens: &[Token], i: usize, n: Number, floor: usize) -
         value *= scale;
         scaled = true;
         end = k + 1;
+        if let Some(after) = and_a_half(tokens, end) {
+            value += 0.5 * scale * prefix.sign;
+            end = after;
+        }
     }
     let (unit, end) = if prefix.currency {
         (Unit::Usd, end)
@@ -110,9 +114,24 @@ pub(super) fn word_step(tokens: &[Token], i: usize, floor: usize) -> Step {
         return Step::Pass;
     };
     let next = i + 1;
+    // "half a billion" is half of it; "a third of a billion", a fraction this reader does not
+    // read: as "a billion" it would have passed for a billion.
+    let before = (article && i > floor && spaced(tokens, i))
+        .then(|| word(tokens, i - 1))
+        .flatten();
+    let half = before.is_some_and(|w| w.eq_ignore_ascii_case("half"));
     let (unit, end) = if let Some((k, scale)) = scale_at(tokens, next) {
+        if before.is_some_and(|w| w.eq_ignore_ascii_case("of")) {
+            return Step::Skip(k + 1);
+        }
         value *= scale;
-        let end = k + 1;
+        let mut end = k + 1;
+        if half {
+            value *= 0.5;
+        } else if let Some(after) = and_a_half(tokens, end) {
+            value += 0.5 * scale;
+            end = after;
+        }
         percent_at(tokens, end)
             .map(|after| (Unit::Percent, after))
             .or_else(|| unit_after(tokens, end, value))
@@ -128,15 +147,11 @@ pub(super) fn word_step(tokens: &[Token], i: usize, floor: usize) -> Step {
     } else {
         return Step::Pass;
     };
-    let start = if w.eq_ignore_ascii_case("dozen")
+    let a_dozen = w.eq_ignore_ascii_case("dozen")
         && i > floor
         && spaced(tokens, i)
-        && word(tokens, i - 1).is_some_and(|a| is_any(a, &["a", "an"]))
-    {
-        i - 1
-    } else {
-        i
-    };
+        && word(tokens, i - 1).is_some_and(|a| is_any(a, &["a", "an"]));
+    let start = if half || a_dozen { i - 1 } else { i };
     figure(tokens, start, end, value, unit, floor)
 }
 
@@ -351,9 +366,21 @@ pub(super) fn unit_after(tokens: &[Token], k: usize, value: f64) -> Option<(Unit
     // "year" and "job" in the singular follow a count only as "1 year" or "10-year"; otherwise
     // they are labels, as in "the 2025 fiscal year" or "10,000 job cuts".
     let singular_ok = hyphenated || same_value(value, 1.0);
+    let first = k;
     for _ in 0..=MAX_DESCRIBERS {
-        if let Some(found) = unit_word_at(tokens, k, singular_ok) {
-            return Some(found);
+        if let Some((unit, end)) = unit_word_at(tokens, k, singular_ok) {
+            // "5 billion Canadian dollars" are not US dollars; "US dollars" are.
+            let foreign = unit == Unit::Usd
+                && (first..k)
+                    .any(|d| !word(tokens, d).is_some_and(|w| is_any(w, &["US", "American"])));
+            return Some((
+                if foreign {
+                    Unit::Other("non-US dollars")
+                } else {
+                    unit
+                },
+                end,
+            ));
         }
         if is_any(word(tokens, k)?, STOP_WORDS) || !spaced(tokens, k + 1) {
             return None;
@@ -383,9 +410,39 @@ pub(super) fn unit_word_at(tokens: &[Token], k: usize, singular_ok: bool) -> Opt
     } else if is("sq") {
         return square_feet_end(tokens, k).map(|end| (Unit::SquareFeet, end));
     } else {
-        return None;
+        return other_unit_at(tokens, k);
     };
     Some((unit, k + 1))
+}
+
+/// A unit of [`OTHER_UNITS`] or [`OTHER_UNIT_PAIRS`] at token `k`; returns it and the index
+/// after it.
+fn other_unit_at(tokens: &[Token], k: usize) -> Option<(Unit, usize)> {
+    let w = word(tokens, k)?;
+    let second = word(tokens, k + 1).filter(|_| spaced(tokens, k + 1));
+    let pair = OTHER_UNIT_PAIRS.iter().find(|(first, next, _)| {
+        w.eq_ignore_ascii_case(first) && second.is_some_and(|s| s.eq_ignore_ascii_case(next))
+    });
+    if let Some(&(_, _, name)) = pair {
+        return Some((Unit::Other(name), k + 2));
+    }
+    OTHER_UNITS
+        .iter()
+        .find(|(name, _)| w.eq_ignore_ascii_case(name))
+        .map(|&(_, name)| (Unit::Other(name), k + 1))
+}
+
+/// "and a half" after a scale word ("a billion and a half"); returns the index after it.
+fn and_a_half(tokens: &[Token], k: usize) -> Option<usize> {
+    let words = ["and", "a", "half"];
+    words
+        .iter()
+        .enumerate()
+        .all(|(j, expected)| {
+            spaced(tokens, k + j)
+                && word(tokens, k + j).is_some_and(|w| w.eq_ignore_ascii_case(expected))
+        })
+        .then_some(k + words.len())
 }
 
 /// "sq ft", "sq. ft.", "sq.ft" starting at the "sq" token `k`; returns the index after it.

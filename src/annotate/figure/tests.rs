@@ -168,6 +168,41 @@ const CASES: &[(&str, Expected)] = &[
     ("3D", None),
     ("10m", None),
     ("A$5 billion", None),
+    // Units brief does not check: never a plain count that passes for any unit
+    ("5 billion euros", Some((5e9, Unit::Other("euros"), None))),
+    ("5 billion yuan", Some((5e9, Unit::Other("yuan"), None))),
+    (
+        "£5bn, or 5 billion pounds",
+        Some((5e9, Unit::Other("pounds"), None)),
+    ),
+    ("3 trillion yen", Some((3e12, Unit::Other("yen"), None))),
+    (
+        "25 million square metres",
+        Some((25e6, Unit::Other("square metres"), None)),
+    ),
+    (
+        "50 basis points",
+        Some((50.0, Unit::Other("basis points"), None)),
+    ),
+    ("1.2 GW", Some((1.2, Unit::Other("gigawatts"), None))),
+    (
+        "5 billion Canadian dollars",
+        Some((5e9, Unit::Other("non-US dollars"), None)),
+    ),
+    ("5 billion US dollars", Some((5e9, Unit::Usd, None))),
+    (
+        "five million barrels",
+        Some((5e6, Unit::Other("barrels"), None)),
+    ),
+    // Fractions of a scale
+    ("half a billion dollars", Some((0.5e9, Unit::Usd, None))),
+    (
+        "a billion and a half dollars",
+        Some((1.5e9, Unit::Usd, None)),
+    ),
+    ("$2 billion and a half", Some((2.5e9, Unit::Usd, None))),
+    ("a third of a billion dollars", None),
+    ("a fraction of a million jobs", None),
     ("€5 billion", None),
     ("#1", None),
 ];
