@@ -6,6 +6,11 @@ pub(super) const SCALE_WORDS: &[(&str, f64)] = &[
     ("million", 1e6),
     ("billion", 1e9),
     ("trillion", 1e12),
+    // South Asian English: a lakh is 100,000, a crore ten million.
+    ("lakh", 1e5),
+    ("lakhs", 1e5),
+    ("crore", 1e7),
+    ("crores", 1e7),
 ];
 
 /// Qualifiers before a number. Longer phrases come first so "far less than" wins over its
@@ -235,11 +240,20 @@ pub(super) fn is_month(word: &str) -> bool {
     word.starts_with(char::is_uppercase) && is_any(word, MONTHS)
 }
 
+/// The scale a word names; "billion-plus" is a billion (and more: a hedge the check ignores,
+/// like "over").
 pub(super) fn scale_word(word: &str) -> Option<f64> {
+    let word = strip_suffix_ignore_case(word, "-plus").unwrap_or(word);
     SCALE_WORDS
         .iter()
         .find(|(name, _)| word.eq_ignore_ascii_case(name))
         .map(|&(_, scale)| scale)
+}
+
+fn strip_suffix_ignore_case<'a>(word: &'a str, suffix: &str) -> Option<&'a str> {
+    let split = word.len().checked_sub(suffix.len())?;
+    let (head, tail) = (word.get(..split)?, word.get(split..)?);
+    tail.eq_ignore_ascii_case(suffix).then_some(head)
 }
 
 /// Scale letters attached to the digits ("$10B", "$80bn"). Lowercase single letters count only

@@ -58,7 +58,7 @@ pub(super) fn number_step(tokens: &[Token], i: usize, n: Number, floor: usize) -
     if is_day(n) && spaced(tokens, i + 1) && word(tokens, i + 1).is_some_and(is_month) {
         return Step::Skip(year_after(tokens, i + 2).unwrap_or(i + 2));
     }
-    if is_ordinal(n.suffix) || clock_follows(tokens, i) {
+    if is_ordinal(n.suffix) || clock_follows(tokens, i) || fraction_follows(tokens, i) {
         return Step::Skip(i + 1);
     }
     let Some(prefix) = prefix_before(tokens, i, floor) else {
@@ -221,8 +221,21 @@ pub(super) fn prefix_before(tokens: &[Token], i: usize, floor: usize) -> Option<
                 None => {}
             }
         }
-    } else if attached(prefix.start, &['€', '£', '¥', '₹', '#']) {
+    } else if attached(prefix.start, &['€', '£', '¥', '₹', '#', '.']) {
+        // Other currencies, ranks, and digits after a bare decimal point ("$.5 billion" is
+        // not 5 billion).
         return None;
+    }
+    // "minus 5%", "negative 2 percent": the sign in words.
+    if prefix.start > floor
+        && spaced(tokens, prefix.start)
+        && word(tokens, prefix.start - 1).is_some_and(|w| is_any(w, &["minus", "negative"]))
+    {
+        return Some(Prefix {
+            start: prefix.start - 1,
+            sign: -prefix.sign,
+            ..prefix
+        });
     }
     // A sign, unless the dash joins a word or number before it ("X-5" is a name).
     if attached(prefix.start, &['-', '−', '+'])
@@ -242,18 +255,36 @@ pub(super) fn prefix_before(tokens: &[Token], i: usize, floor: usize) -> Option<
     Some(prefix)
 }
 
-/// Numbers joined without spaces by - – / : . are dates, times, ranges and versions
-/// (2025-01-21, 9:30, 24/7, 10–20, 1.2.3), none of which states one quantity.
+/// Numbers joined without spaces by - – / : . , are dates, times, ranges, versions and
+/// decimal commas (2025-01-21, 9:30, 24/7, 10–20, 1.2.3, 1,5), none of which states one
+/// quantity this reader can read ("1,5 million" is not 1). Thousands separators are part of
+/// the number already.
 pub(super) fn compound_end(tokens: &[Token], i: usize) -> Option<usize> {
     let mut k = i;
-    while matches!(symbol(tokens, k + 1), Some('-' | '–' | '/' | ':' | '.'))
-        && touches(tokens, k + 1)
+    while matches!(
+        symbol(tokens, k + 1),
+        Some('-' | '–' | '/' | ':' | '.' | ',')
+    ) && touches(tokens, k + 1)
         && number(tokens, k + 2).is_some()
         && touches(tokens, k + 2)
     {
         k += 2;
     }
     (k > i).then_some(k + 1)
+}
+
+/// "1½ million", "1 1/2 million": a whole number and a fraction, which this reader does not
+/// add up; read alone, the whole number would be a wrong figure.
+pub(super) fn fraction_follows(tokens: &[Token], i: usize) -> bool {
+    let vulgar = touches(tokens, i + 1)
+        && symbol(tokens, i + 1).is_some_and(|c| "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞".contains(c));
+    let written = spaced(tokens, i + 1)
+        && number(tokens, i + 1).is_some()
+        && symbol(tokens, i + 2) == Some('/')
+        && touches(tokens, i + 2)
+        && number(tokens, i + 3).is_some()
+        && touches(tokens, i + 3);
+    vulgar || written
 }
 
 /// "9 a.m.", "9 pm": an hour, not a count.

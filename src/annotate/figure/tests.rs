@@ -203,6 +203,21 @@ const CASES: &[(&str, Expected)] = &[
     ("$2 billion and a half", Some((2.5e9, Unit::Usd, None))),
     ("a third of a billion dollars", None),
     ("a fraction of a million jobs", None),
+    ("$5 billion-plus", Some((5e9, Unit::Usd, None))),
+    ("10 million-plus jobs", Some((10e6, Unit::Jobs, None))),
+    (
+        "5,000 crore rupees",
+        Some((5e10, Unit::Other("rupees"), None)),
+    ),
+    ("2 lakh jobs", Some((2e5, Unit::Jobs, None))),
+    // Signs in words, decimal commas, bare decimal points
+    ("minus 5%", Some((-5.0, Unit::Percent, None))),
+    ("negative 2 percent", Some((-2.0, Unit::Percent, None))),
+    ("1,5 million", None),
+    ("2,50 dollars", None),
+    ("$.5 billion", None),
+    ("1½ million", None),
+    ("1 1/2 million jobs", None),
     ("€5 billion", None),
     ("#1", None),
 ];
