@@ -46,6 +46,15 @@ fn on_path(program: &str, version_arg: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// The version of the `zola` on PATH, as (major, minor): "zola 0.22.1" is (0, 22).
+fn zola_version() -> Option<(u32, u32)> {
+    let output = Command::new("zola").arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut parts = text.split_whitespace().nth(1)?.split('.');
+    let major = parts.next()?.parse().ok()?;
+    Some((major, parts.next()?.parse().ok()?))
+}
+
 fn run(tool: &Tool) -> Sample {
     if let Some(output) = &tool.output {
         let _ = std::fs::remove_dir_all(output);
@@ -130,8 +139,8 @@ fn tools(dir: &Path, n: usize) -> Vec<Tool> {
     } else {
         println!("note: `hugo` is not on PATH, skipped (apt-get install hugo)");
     }
-    if on_path("zola", "--version") {
-        archive::write_zola_site(&dir.join("zola"), n);
+    if let Some(version) = zola_version() {
+        archive::write_zola_site(&dir.join("zola"), n, version >= (0, 22));
         tools.push(Tool {
             name: "zola",
             program: "zola".into(),

@@ -358,11 +358,20 @@ pub fn write_hugo_site(root: &Path, n: usize) {
 }
 
 /// Writes the same prose as a Zola site: one page per source, a section page, a home page.
-pub fn write_zola_site(root: &Path, n: usize) {
+pub fn write_zola_site(root: &Path, n: usize, giallo: bool) {
     let words = vocabulary();
+    // Zola 0.22 replaced syntect with Giallo, and its configuration with a section that
+    // must name a theme; each version refuses the other's keys.
+    let highlighting = if giallo {
+        "[markdown.highlighting]\ntheme = \"github-light\"\nstyle = \"class\"\n"
+    } else {
+        "[markdown]\nhighlight_code = true\n"
+    };
     write(
         &root.join("config.toml"),
-        "base_url = \"https://example.org\"\ntitle = \"Scale archive\"\ncompile_sass = false\nbuild_search_index = false\ngenerate_feeds = false\n\n[markdown]\nhighlight_code = true\n",
+        &format!(
+            "base_url = \"https://example.org\"\ntitle = \"Scale archive\"\ncompile_sass = false\nbuild_search_index = false\ngenerate_feeds = false\n\n{highlighting}"
+        ),
     );
     write(
         &root.join("templates/base.html"),
