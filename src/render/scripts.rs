@@ -27,8 +27,9 @@ use crate::content::{Briefing, Source};
 use crate::diagnostics::Diagnostic;
 
 /// The card data of `annotations`, by id, as the inline JSON of a page `root` away from the
-/// site root (`None` when empty): a note's links are the page's. `</` is escaped so the JSON
-/// cannot close its `<script>` element.
+/// site root (`None` when empty): a note's links are the page's. Every `<` is escaped
+/// (`\u003c`, the same string to `JSON.parse`): the JSON can then neither close its `<script>`
+/// element nor, with `<!--<script>` in a speaker's name, keep it from closing at its end tag.
 pub fn cards_json<'a>(
     annotations: impl IntoIterator<Item = &'a Anchored>,
     sources: &[Source],
@@ -55,7 +56,7 @@ pub fn cards_json<'a>(
             }),
         );
     }
-    Ok((!by_id.is_empty()).then(|| Value::Object(by_id).to_string().replace("</", "<\\/")))
+    Ok((!by_id.is_empty()).then(|| Value::Object(by_id).to_string().replace('<', "\\u003c")))
 }
 
 /// The annotation ids of the citation links in `html`, in page order, repeats included: the

@@ -430,3 +430,21 @@ fn a_card_note_links_from_the_page_it_is_on() {
         ["../sources/a.html#ann-pledge"]
     );
 }
+
+/// Regression: the card data escaped only `</`, so a speaker named `<!--<script>` put the
+/// page's card script in the state where its end tag does not close it: the rest of the page
+/// was read as script and the card data no longer parsed.
+#[test]
+fn card_data_cannot_keep_its_script_open() {
+    let speaker = "<!--<script>";
+    let annotations = format!(
+        "- id: pledge\n  kind: quote\n  speaker: \"{speaker}\"\n  source: a\n  quote: Son pledged $500 billion.\n"
+    );
+    let site = site(&annotations, "Son: [](@pledge).");
+    site.build();
+    let html = site.page("index.html");
+    let cards = crate::util::text_of(&html, "#brief-cards");
+    let json: serde_json::Value = serde_json::from_str(&cards).expect("card JSON");
+    assert_eq!(json["pledge"]["speaker"], speaker);
+    assert!(!cards.contains('<'), "{cards}");
+}
