@@ -308,15 +308,21 @@ fn invalid_yaml(error: &Error) -> Diagnostic {
     let message = error.to_string();
     let first = message.lines().next().unwrap_or("invalid YAML").trim();
     let first = strip_position(first);
-    let message = if first.starts_with("mapping values are not allowed") {
-        "this line is indented further than the keys above it, or a value holds `: ` without quotes"
+    let (message, help) = if first.starts_with("mapping values are not allowed") {
+        (
+            "this line is indented further than the keys above it, or a value holds `: ` without quotes",
+            "start the key in the same column as the keys above it; if the value holds `: `, put the value in quotes",
+        )
+    } else if first.starts_with("invalid floating point") {
+        (
+            "this value must be a number",
+            "write the number alone, in digits: `2.5e6` for 2.5 million, `500e9` for $500 billion, `50` for 50%; the words and the unit go in `quote` and `unit`",
+        )
     } else {
-        first
-    };
-    let help = if message == first {
-        "check the indentation and quoting; a value holding `: ` or starting with a quote or `[` needs quotes around it"
-    } else {
-        "start the key in the same column as the keys above it; if the value holds `: `, put the value in quotes"
+        (
+            first,
+            "check the indentation and quoting; a value holding `: ` or starting with a quote or `[` needs quotes around it",
+        )
     };
     Diagnostic::error("E001", format!("invalid YAML: {message}"))
         .label("here")
@@ -385,6 +391,28 @@ mod tests {
         assert_eq!(scalar_length("'it''s' x"), 7);
         assert_eq!(scalar_length("plain words  # comment"), 11);
         assert_eq!(scalar_length("\"unclosed"), 9);
+    }
+
+    /// A tired editor writes `value: 2.5 million`: the help says how a number is written.
+    #[test]
+    fn a_number_in_words_gets_how_to_write_it() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Figure {
+            value: f64,
+        }
+        let error = parse::<Figure>(Path::new("x.yaml"), "value: 2.5 million\n", 1)
+            .expect_err("not a number");
+        assert_eq!(error.code, "E001");
+        assert_eq!(error.message, "invalid YAML: this value must be a number");
+        let location = error.location.expect("located");
+        assert_eq!((location.line, location.column), (1, 8));
+        assert!(
+            error
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("`2.5e6` for 2.5 million"))
+        );
     }
 
     #[test]
