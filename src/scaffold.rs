@@ -278,6 +278,12 @@ fn anchor_request(source: &Source, request: &NewAnnotation) -> Result<Range<usiz
                 ),
             }
         }
+        // Not with the request's words, which come without a context: said as a build says it.
+        Anchoring::OutOfContext(alone) => Err(problems::out_of_context(
+            &SourceLines::new(source),
+            "context",
+            &alone,
+        )),
         Anchoring::NotFound(near) => Err(problems::not_found(
             &request.quote,
             &SourceLines::new(source),

@@ -22,6 +22,9 @@ pub enum Anchoring {
     Ambiguous(Ambiguity),
     /// No match; the closest passage, when anything is close.
     NotFound(Option<NearMiss>),
+    /// The words are in the source, but never with the `prefix` or `suffix` given: their
+    /// matches without it, so the error can show what surrounds them.
+    OutOfContext(Ambiguity),
 }
 
 /// The matches of an ambiguous quote. A common phrase can match a long source millions of
@@ -217,32 +220,41 @@ fn settle(
     } = wanted;
     let hay = source.text.as_str();
     let matches: Vec<usize> = starts.into_iter().map(|s| s + prefix.len()).collect();
-    let original_range = |start: usize| source.origin(start)..source.origin(start + needle.len());
-    match matches.as_slice() {
-        [] => NotFound(near_miss(source, original, needle, budget)),
-        [one] => Exact(original_range(*one)),
-        many => {
-            let more = many.len() > COUNTED_MATCHES;
-            let counted = &many[..many.len().min(COUNTED_MATCHES)];
-            Ambiguous(Ambiguity {
-                candidates: counted
-                    .iter()
-                    .take(SHOWN_MATCHES)
-                    .map(|&start| Candidate {
-                        range: original_range(start),
-                        disambiguation: (!more)
-                            .then(|| disambiguate(hay, needle, start, counted, prefix, suffix))
-                            .flatten(),
-                    })
-                    .collect(),
-                count: counted.len(),
-                more,
-            })
+    let list = |matches: &[usize], prefix: &str, suffix: &str| {
+        let more = matches.len() > COUNTED_MATCHES;
+        let counted = &matches[..matches.len().min(COUNTED_MATCHES)];
+        Ambiguity {
+            candidates: counted
+                .iter()
+                .take(SHOWN_MATCHES)
+                .map(|&start| Candidate {
+                    range: source.origin(start)..source.origin(start + needle.len()),
+                    disambiguation: (!more && counted.len() > 1)
+                        .then(|| disambiguate(hay, needle, start, counted, prefix, suffix))
+                        .flatten(),
+                })
+                .collect(),
+            count: counted.len(),
+            more,
         }
+    };
+    match matches.as_slice() {
+        [] if !(prefix.is_empty() && suffix.is_empty()) => {
+            let alone: Vec<usize> = occurrences(hay, needle).take(COUNTED_MATCHES + 1).collect();
+            if alone.is_empty() {
+                NotFound(near_miss(source, original, needle, budget))
+            } else {
+                // The context given is wrong: the one proposed for each match replaces it.
+                OutOfContext(list(&alone, "", ""))
+            }
+        }
+        [] => NotFound(near_miss(source, original, needle, budget)),
+        [one] => Exact(source.origin(*one)..source.origin(*one + needle.len())),
+        many => Ambiguous(list(many, prefix, suffix)),
     }
 }
 
-use Anchoring::{Ambiguous, Exact, NotFound};
+use Anchoring::{Ambiguous, Exact, NotFound, OutOfContext};
 
 /// Every start of `needle` in `hay`, overlapping ones included.
 fn occurrences<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
@@ -535,6 +547,23 @@ mod tests {
         assert!(near(&mut budget).is_some());
         assert_eq!(budget, 0);
         assert!(near(&mut budget).is_none());
+    }
+
+    /// A `prefix` copied wrong: the quote is there, the context is not; the matches of the
+    /// words alone come back, not a "not found" with the quote itself as its closest passage.
+    #[test]
+    fn a_context_that_is_not_there_is_told_from_a_missing_quote() {
+        let OutOfContext(alone) = run("$500 billion", Some("to invests "), None) else {
+            panic!("expected the quote without its context");
+        };
+        assert_eq!(
+            (alone.count, alone.more, alone.candidates.len()),
+            (2, false, 2)
+        );
+        assert!(matches!(
+            run("$600 billion", Some("invest "), None),
+            NotFound(_)
+        ));
     }
 
     #[test]

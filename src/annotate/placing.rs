@@ -15,7 +15,7 @@ use super::citation::Citable;
 use super::figure::{self, format_quantity, same_value, value_text};
 use super::fold::fold;
 use super::model::{Annotation, Kind, Target, Unloaded};
-use super::problems::{SourceLines, ambiguous, not_found, unknown_source};
+use super::problems::{SourceLines, ambiguous, not_found, out_of_context, unknown_source};
 use super::resolve::{self, Anchored, Passage};
 use crate::content::Source;
 use crate::diagnostics::Diagnostic;
@@ -416,6 +416,15 @@ fn anchor_target(
         Anchoring::Exact(range) => Some(range),
         Anchoring::Ambiguous(ambiguity) => {
             diagnostics.push(ambiguous(lines, &ambiguity).at(target.quote_at.clone()));
+            None
+        }
+        Anchoring::OutOfContext(alone) => {
+            let context = match (&target.prefix, &target.suffix) {
+                (Some(_), Some(_)) => "`prefix` and `suffix`",
+                (Some(_), None) => "`prefix`",
+                _ => "`suffix`",
+            };
+            diagnostics.push(out_of_context(lines, context, &alone).at(target.quote_at.clone()));
             None
         }
         Anchoring::NotFound(near) => {

@@ -26,17 +26,77 @@ pub fn unknown_source(slug: &str, sources: &[Source]) -> Diagnostic {
 /// A quote with several matches: the first ones listed with what singles each out; the
 /// caller places it.
 pub fn ambiguous(lines: &SourceLines<'_>, ambiguity: &Ambiguity) -> Diagnostic {
-    let source = lines.source;
-    let count = if ambiguity.more {
+    let diagnostic = Diagnostic::error(
+        "E102",
+        format!(
+            "the quote occurs {} times in `{}`",
+            count(ambiguity),
+            lines.source.slug
+        ),
+    )
+    .label("matches more than one passage");
+    let (diagnostic, all_listed) = list_matches(diagnostic, lines, ambiguity);
+    if all_listed {
+        diagnostic.help(
+            "a quote must match exactly one passage: add a `prefix` or `suffix` from the notes above",
+        )
+    } else {
+        diagnostic
+            .help("a quote must match exactly one passage: quote more of the sentence you mean")
+    }
+}
+
+/// A quote whose words are in the source but never with its `prefix` or `suffix` (which one
+/// the target has: `context`, as the editor calls it); the matches of the words alone are
+/// listed with what surrounds them. The caller places it.
+pub fn out_of_context(lines: &SourceLines<'_>, context: &str, alone: &Ambiguity) -> Diagnostic {
+    let once = alone.count == 1 && !alone.more;
+    let found = if once {
+        "once".to_string()
+    } else {
+        format!("{} times", count(alone))
+    };
+    let diagnostic = Diagnostic::error(
+        "E101",
+        format!(
+            "the quote is in `{}`, but not with its {context}",
+            lines.source.slug
+        ),
+    )
+    .label(format!(
+        "these words occur {found}, never with that {context}"
+    ));
+    let (diagnostic, _) = list_matches(diagnostic, lines, alone);
+    if once {
+        diagnostic.help(format!(
+            "the words alone match one passage: remove the {context}, or copy it from the source as the note shows"
+        ))
+    } else {
+        diagnostic.help(format!(
+            "replace the {context} with the one the note of the match you mean proposes"
+        ))
+    }
+}
+
+/// "7" or "more than 1000": how many matches an ambiguity counted.
+fn count(ambiguity: &Ambiguity) -> String {
+    if ambiguity.more {
         format!("more than {}", ambiguity.count)
     } else {
         ambiguity.count.to_string()
-    };
-    let mut diagnostic = Diagnostic::error(
-        "E102",
-        format!("the quote occurs {count} times in `{}`", source.slug),
-    )
-    .label("matches more than one passage");
+    }
+}
+
+/// Adds a note for each listed match (its line, an excerpt, the context that picks it) and
+/// one for those not listed; says whether every match was listed.
+fn list_matches(
+    mut diagnostic: Diagnostic,
+    lines: &SourceLines<'_>,
+    ambiguity: &Ambiguity,
+) -> (Diagnostic, bool) {
+    let source = lines.source;
+    let unlisted = ambiguity.count - ambiguity.candidates.len();
+    let all_listed = unlisted == 0 && !ambiguity.more;
     for (n, candidate) in ambiguity.candidates.iter().enumerate() {
         let line = lines.line(candidate.range.start);
         let context = excerpt(&source.body.text.text, candidate.range.clone());
@@ -47,7 +107,7 @@ pub fn ambiguous(lines: &SourceLines<'_>, ambiguity: &Ambiguity) -> Diagnostic {
             Some(Context::Suffix(suffix)) => {
                 format!("; to pick it, add `suffix: {}`", yaml::quoted(suffix))
             }
-            None if ambiguity.more => String::new(),
+            None if !all_listed || ambiguity.candidates.len() == 1 => String::new(),
             None => "; no short context singles it out; quote more words".to_string(),
         };
         diagnostic = diagnostic.note(format!(
@@ -56,16 +116,11 @@ pub fn ambiguous(lines: &SourceLines<'_>, ambiguity: &Ambiguity) -> Diagnostic {
             source.markdown.file.display()
         ));
     }
-    let unlisted = ambiguity.count - ambiguity.candidates.len();
-    if unlisted > 0 || ambiguity.more {
+    if !all_listed {
         let more = if ambiguity.more { "more than " } else { "" };
         diagnostic = diagnostic.note(format!("{more}{unlisted} more matches are not listed"));
-        return diagnostic
-            .help("a quote must match exactly one passage: quote more of the sentence you mean");
     }
-    diagnostic.help(
-        "a quote must match exactly one passage: add a `prefix` or `suffix` from the notes above",
-    )
+    (diagnostic, all_listed)
 }
 
 /// A quote found nowhere, with the closest passage; the caller places it.

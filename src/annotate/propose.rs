@@ -89,7 +89,7 @@ pub fn repeats(
                         {
                             (near.range, near.similarity)
                         }
-                        Anchoring::NotFound(_) => return None,
+                        Anchoring::NotFound(_) | Anchoring::OutOfContext(_) => return None,
                     };
                     Some(Repeat {
                         id: a.annotation.id.clone(),

@@ -454,6 +454,41 @@ fn a_figure_in_an_unchecked_unit_or_a_fraction_never_passes() {
     assert_eq!(run.code(), 0, "{}", run.stderr());
 }
 
+/// Regression: a `prefix` copied wrong made E101 say the quote was not in the source, with the
+/// quote itself as its closest passage, "100% alike", and a hint about spelling.
+#[test]
+fn a_wrong_prefix_is_told_from_a_missing_quote() {
+    let site = annotated(
+        &[(
+            "content/annotations/a.yaml",
+            "- id: pledge\n  kind: quote\n  source: a\n  quote: $500 billion\n  prefix: \"paragraph say \"\n",
+        )],
+        "[](@pledge)",
+    );
+    let run = site.brief(&["check"]);
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 1);
+    assert_eq!(
+        errors(&stderr),
+        ["error[E101]: the quote is in `a`, but not with its `prefix`"],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("= note: match 1 at content/sources/a.md:9: \"...r $10B secured.\" Son pledged [$500 billion]. Later, $500 billion again....\"; to pick it, add `suffix: \".\"`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("to pick it, add `prefix: \"Later, \"`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("replace the `prefix` with the one the note of the match you mean proposes"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("alike"), "{stderr}");
+}
+
 /// Regression: one mistake in a source's front matter also made every annotation on it an
 /// E106 "there is no source" (and a source `based_on` it another): one error, and the rest
 /// waits for it.
