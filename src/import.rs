@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::content::{Date, is_slug};
+use crate::content::{Date, SOURCES_INDEX, is_slug};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::slugify;
 use crate::scaffold::write_atomically;
@@ -259,7 +259,7 @@ pub fn slug(article: &Article, file: &Path) -> String {
     };
     [slug, from_headline(), from_file()]
         .into_iter()
-        .find(|s| !s.is_empty())
+        .find(|s| !s.is_empty() && s != SOURCES_INDEX)
         .unwrap_or_else(|| "source".to_string())
 }
 
@@ -415,6 +415,13 @@ fn import_one(
     })?;
     let article = apply(read_file(path, &text)?, overrides)?;
     let slug = match &overrides.slug {
+        Some(slug) if slug == SOURCES_INDEX => {
+            return Err(Diagnostic::error(
+                "E012",
+                "`index` is not a usable source name: its page would replace the sources index, `sources/index.html`",
+            )
+            .help("pass another `--slug`, like `index-article`"));
+        }
         Some(slug) if is_slug(slug) => slug.clone(),
         Some(slug) => {
             return Err(
@@ -512,6 +519,9 @@ mod tests {
             "President Trump was joined by top execs from the biggest companies in the land to announce a plan that nobody expected to hear about today. More.",
         );
         assert_eq!(slug(&sentence, Path::new("Newser item.txt")), "newser-item");
+        // A saved page named index.html would take the sources index's address.
+        let untitled = Article::default();
+        assert_eq!(slug(&untitled, Path::new("index.html")), "source");
         assert!(
             sentence.title.chars().count() <= TITLE_CHARS + 1,
             "{}",

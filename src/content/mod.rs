@@ -293,6 +293,9 @@ pub fn is_slug(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// The slug no source may have: `sources/index.html` lists every source.
+pub const SOURCES_INDEX: &str = "index";
+
 /// Parses a source article; `file` is relative to the root, `text` its contents.
 pub fn parse_source(
     file: &Path,
@@ -312,6 +315,12 @@ pub fn parse_source(
             Diagnostic::error("E012", format!("`{slug}` is not a usable source name"))
                 .at(Location::file_start(file))
                 .help("name source files with lowercase letters, digits and dashes, like `cnbc-trump-call.md`"),
+        );
+    } else if slug == SOURCES_INDEX {
+        problems.push(
+            Diagnostic::error("E012", "`index` is not a usable source name: its page would replace the sources index, `sources/index.html`")
+                .at(Location::file_start(file))
+                .help("rename the file, like `index-article.md`, and the `source:` of its annotations"),
         );
     }
     let date = parse_date_or_unknown(

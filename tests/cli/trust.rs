@@ -489,6 +489,31 @@ fn a_wrong_prefix_is_told_from_a_missing_quote() {
     assert!(!stderr.contains("alike"), "{stderr}");
 }
 
+/// Regression: a source named `index.md` wrote its page over the sources index,
+/// `sources/index.html`, and the build said nothing.
+#[test]
+fn a_source_named_index_is_refused() {
+    let site = Site::minimal();
+    site.build();
+    let before = site.snapshot();
+    let site = site.file("content/sources/index.md", SOURCE);
+    let run = site.brief(&["build"]);
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 1, "{stderr}");
+    assert_eq!(
+        errors(&stderr),
+        [
+            "error[E012]: `index` is not a usable source name: its page would replace the sources index, `sources/index.html`"
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/sources/index.md:1:1"),
+        "{stderr}"
+    );
+    assert_eq!(site.snapshot(), before, "the previous site is untouched");
+}
+
 /// Regression: one mistake in a source's front matter also made every annotation on it an
 /// E106 "there is no source" (and a source `based_on` it another): one error, and the rest
 /// waits for it.
