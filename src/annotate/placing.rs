@@ -325,10 +325,12 @@ impl AnchorContext<'_> {
             }
             let k = seen_in.entry(index).or_insert(0);
             *k += 1;
+            // `_` joins the count: ids are letters, digits and dashes, so the second passage
+            // of `town` (`ann-town_2`) is never the first of `town-2` (`ann-town-2`).
             let dom_id = if *k == 1 {
                 format!("ann-{}", annotation.id)
             } else {
-                format!("ann-{}-{k}", annotation.id)
+                format!("ann-{}_{k}", annotation.id)
             };
             passages.push(Passage {
                 source: index,

@@ -514,6 +514,33 @@ fn a_source_named_index_is_refused() {
     assert_eq!(site.snapshot(), before, "the previous site is untouched");
 }
 
+/// Regression: the second passage of `pledge` in one source had the id `ann-pledge-2`, the
+/// first passage of an annotation `pledge-2`: two elements with one id, and the permalink
+/// `#ann-pledge-2` led to the wrong passage.
+#[test]
+fn passage_ids_are_unique_whatever_the_annotation_ids() {
+    let site = annotated(
+        &[(
+            "content/annotations/a.yaml",
+            "- id: pledge\n  kind: quote\n  targets:\n    - source: a\n      quote: Musk said\n    - source: a\n      quote: Son pledged\n- id: pledge-2\n  kind: quote\n  source: a\n  quote: Later,\n",
+        )],
+        "[](@pledge) [](@pledge-2)",
+    );
+    site.build();
+    let page = site.page("sources/a.html");
+    let mut ids: Vec<&str> = crate::util::select(&page, "[id]")
+        .iter()
+        .filter_map(|e| e.attr("id"))
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "duplicate ids: {ids:?}");
+    let second = crate::util::select(&page, "mark#ann-pledge-2");
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].text().collect::<String>(), "Later,");
+}
+
 /// Regression: one mistake in a source's front matter also made every annotation on it an
 /// E106 "there is no source" (and a source `based_on` it another): one error, and the rest
 /// waits for it.
