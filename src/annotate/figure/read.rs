@@ -225,6 +225,20 @@ pub(super) fn prefix_before(tokens: &[Token], i: usize, floor: usize) -> Option<
         // Other currencies, ranks, and digits after a bare decimal point ("$.5 billion" is
         // not 5 billion).
         return None;
+    } else if let Some(code) = (prefix.start > floor && spaced(tokens, prefix.start))
+        .then(|| word(tokens, prefix.start - 1))
+        .flatten()
+    {
+        // A currency's code before the number: "USD 500 billion" is dollars, "EUR 5 billion"
+        // a currency this reader does not check, as "€5 billion" is.
+        if code == "USD" {
+            prefix.start -= 1;
+            prefix.currency = true;
+        } else if OTHER_UNITS.iter().any(|&(name, _)| {
+            name == code && code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase())
+        }) {
+            return None;
+        }
     }
     // "minus 5%", "negative 2 percent": the sign in words.
     if prefix.start > floor
@@ -429,7 +443,7 @@ pub(super) fn unit_word_at(tokens: &[Token], k: usize, singular_ok: bool) -> Opt
         Unit::Jobs
     } else if is("years") || (singular_ok && is("year")) {
         Unit::Years
-    } else if is_any(w, &["dollars", "dollar"]) {
+    } else if is_any(w, &["dollars", "dollar"]) || w == "USD" {
         Unit::Usd
     } else if is_any(w, &["sqft", "square-feet", "square-foot"]) {
         Unit::SquareFeet
