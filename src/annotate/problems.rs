@@ -17,11 +17,32 @@ pub fn unknown_source(slug: &str, sources: &[Source]) -> Diagnostic {
     let diagnostic = Diagnostic::error("E106", format!("there is no source `{slug}`"))
         .label("not a file of content/sources/");
     let slugs = sources.iter().map(|s| s.slug.as_str());
+    // A path or a file name where the slug goes: `content/sources/a.md`, `a.md`, `A`.
+    let written = slug.rsplit('/').next().unwrap_or(slug);
+    let written = written
+        .strip_suffix(".md")
+        .unwrap_or(written)
+        .to_lowercase();
+    if written != slug
+        && let Some(name) = slugs.clone().find(|s| *s == written)
+    {
+        return diagnostic.help(format!(
+            "write `{name}`: a source's slug is its file's name in content/sources/, without `.md`"
+        ));
+    }
     match closest_name(slug, slugs.clone()) {
         Some(name) => diagnostic.help(format!("did you mean `{name}`?")),
+        // An archive's thousands of slugs would make the hint longer than the file.
+        None if sources.len() > LISTED_SOURCES => diagnostic.help(format!(
+            "the slug is a file's name in content/sources/ without `.md`; there are {} sources",
+            sources.len()
+        )),
         None => diagnostic.help(format!("sources: {}", slugs.collect::<Vec<_>>().join(", "))),
     }
 }
+
+/// Up to how many sources an unknown slug's hint lists them all.
+const LISTED_SOURCES: usize = 12;
 
 /// A quote with several matches: the first ones listed with what singles each out; the
 /// caller places it.

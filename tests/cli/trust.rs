@@ -541,6 +541,40 @@ fn passage_ids_are_unique_whatever_the_annotation_ids() {
     assert_eq!(second[0].text().collect::<String>(), "Later,");
 }
 
+/// A path where the slug goes gets the slug to write; an unknown slug in an archive gets a
+/// hint of one line, not the list of its thousands of slugs.
+#[test]
+fn an_unknown_source_gets_a_hint_of_one_line() {
+    let quote = |source: &str| {
+        format!("- id: pledge\n  kind: quote\n  source: {source}\n  quote: Son pledged\n")
+    };
+    let site = annotated(
+        &[("content/annotations/a.yaml", &quote("content/sources/a.md"))],
+        "[](@pledge)",
+    );
+    let run = site.brief(&["check"]);
+    assert!(
+        run.stderr().contains(
+            "help: write `a`: a source's slug is its file's name in content/sources/, without `.md`"
+        ),
+        "{}",
+        run.stderr()
+    );
+    let archive = (0..20).fold(site, |site, k| {
+        site.file(&format!("content/sources/s{k:02}.md"), SOURCE)
+    });
+    let archive = archive.file("content/annotations/a.yaml", quote("nowhere"));
+    let stderr = archive.brief(&["check"]).stderr();
+    let help: Vec<&str> = stderr.lines().filter(|l| l.contains("help:")).collect();
+    assert_eq!(
+        help,
+        [
+            "  = help: the slug is a file's name in content/sources/ without `.md`; there are 21 sources"
+        ],
+        "{stderr}"
+    );
+}
+
 /// Regression: one mistake in a source's front matter also made every annotation on it an
 /// E106 "there is no source" (and a source `based_on` it another): one error, and the rest
 /// waits for it.
