@@ -130,6 +130,24 @@ impl Wanted {
     }
 }
 
+/// The shortest context that singles out the match of `quote` starting at byte `start` of the
+/// original text, when the quote has other matches (up to [`COUNTED_MATCHES`]): what a new
+/// annotation of that passage needs, whichever of the matches it is.
+pub fn context_for(source: &Folded, quote: &str, start: usize) -> Option<Context> {
+    let needle = fold_str(quote.trim());
+    let matches: Vec<usize> = occurrences(&source.text, &needle)
+        .take(COUNTED_MATCHES + 1)
+        .collect();
+    if !(2..=COUNTED_MATCHES).contains(&matches.len()) {
+        return None;
+    }
+    let at = matches
+        .iter()
+        .copied()
+        .find(|&m| source.origin(m) == start)?;
+    disambiguate(&source.text, &needle, at, &matches, "", "")
+}
+
 /// A quote to anchor, with the context that picks one of its matches.
 #[derive(Debug, Clone, Copy)]
 pub struct Quote<'a> {
@@ -564,6 +582,21 @@ mod tests {
             run("$600 billion", Some("invest "), None),
             NotFound(_)
         ));
+    }
+
+    /// The context of any match, not only of the listed ones.
+    #[test]
+    fn a_context_is_found_for_a_match_past_the_listed_ones() {
+        let text = numbered(2 * SHOWN_MATCHES);
+        let start = text.find("w30 said").expect("there") + "w30 ".len();
+        assert_eq!(
+            context_for(&fold(&text), "said", start),
+            Some(Context::Prefix("w30 ".to_string()))
+        );
+        assert_eq!(
+            context_for(&fold(TEXT), "Son said", TEXT.find("Son").expect("there")),
+            None
+        );
     }
 
     #[test]

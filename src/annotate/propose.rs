@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::anchor::{Anchoring, Context, anchor};
+use super::anchor::{self, Anchoring, Context, anchor};
 use super::figure::{self, Unit};
 use super::fold::Folded;
 use super::model::Kind;
@@ -129,14 +129,7 @@ pub fn propose(
     } else {
         Kind::Quote
     });
-    let context = match anchor(folded, text, &quote, None, None) {
-        Anchoring::Ambiguous(ambiguity) => ambiguity
-            .candidates
-            .into_iter()
-            .find(|c| c.range.start == range.start)
-            .and_then(|c| c.disambiguation),
-        _ => None,
-    };
+    let context = anchor::context_for(folded, &quote, range.start);
     let value = match kind {
         Kind::Figure => stated.map(|q| (q.value, q.unit)),
         _ => None,
