@@ -14,7 +14,7 @@ use crate::annotate::figure::Unit;
 use crate::annotate::fold::fold;
 use crate::annotate::model::{self, Kind};
 use crate::annotate::problems::{self, SourceLines};
-use crate::annotate::propose::{Proposal, Repeat, propose, repeats};
+use crate::annotate::propose::{CLOSE_WORDING_BUDGET, Claims, Proposal, Repeat, propose};
 use crate::annotate::resolve;
 use crate::content::{Source, is_slug};
 use crate::diagnostics::{Diagnostic, Diagnostics, closest_name};
@@ -92,7 +92,8 @@ pub fn new_annotation(request: &NewAnnotation) -> Result<Written, Diagnostics> {
     }
     if !request.separate {
         let resolved = resolve_quietly(&site);
-        if let Some(repeat) = repeats(&resolved, &site.sources, index, &folded)
+        if let Some(repeat) = Claims::new(&resolved, &site.sources, CLOSE_WORDING_BUDGET)
+            .repeats(index, &folded)
             .into_iter()
             .find(|r| r.range.start < range.end && range.start < r.range.end)
         {

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::annotate::figure;
 use crate::annotate::fold::fold;
 use crate::annotate::problems::{self, SourceLines};
-use crate::annotate::propose::{propose, repeats};
+use crate::annotate::propose::{CLOSE_WORDING_BUDGET, Claims, propose};
 use crate::diagnostics::Diagnostics;
 use crate::scaffold::{add_to_command, load, resolve_quietly};
 
@@ -26,6 +26,8 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
     let resolved = resolve_quietly(&site);
     let mut taken: HashSet<String> = site.annotations.iter().map(|a| a.id.clone()).collect();
     let mut out = String::new();
+    let mut claims = Claims::new(&resolved, &site.sources, CLOSE_WORDING_BUDGET);
+    let mut noted = false;
     for (index, source) in site.sources.iter().enumerate() {
         if only.is_some_and(|slug| slug != source.slug) {
             continue;
@@ -33,7 +35,14 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
         let text = &source.body.text.text;
         let folded = fold(text);
         let lines = SourceLines::new(source);
-        let known = repeats(&resolved, &site.sources, index, &folded);
+        let known = claims.repeats(index, &folded);
+        if claims.incomplete() && !noted {
+            noted = true;
+            out.push_str(&format!(
+                "# The search for close wordings stopped at `{}`, the archive being large: from here on, only the same words count as a repeat. `brief suggest --source SLUG` searches one source in full.\n",
+                source.slug
+            ));
+        }
         if !known.is_empty() {
             out.push_str(&format!(
                 "# Known claims `{}` repeats: attach each with the command under it.\n",

@@ -356,7 +356,9 @@ fn first_words(text: &str, n: usize) -> String {
     text.to_string()
 }
 
-fn near_miss(
+/// The closest passage to `needle` (folded) in a source, if `budget` (bytes of text read times
+/// 64-character blocks of needle) allows the search; the search's cost is taken from it.
+pub fn near_miss(
     source: &Folded,
     original: &str,
     needle: &str,

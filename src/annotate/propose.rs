@@ -5,12 +5,14 @@
 //! when the words occur more than once, an id made from the words, and for a figure the value
 //! and unit the figure parser reads.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use super::anchor::{self, Anchoring, Context, anchor};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+use super::anchor::{self, Context};
 use super::figure::{self, Unit};
-use super::fold::Folded;
+use super::fold::{Folded, fold_str};
 use super::model::Kind;
 use super::resolve::Resolved;
 use crate::content::Source;
@@ -61,49 +63,136 @@ const REPEAT_SIMILARITY: f64 = 0.8;
 /// A close (not exact) wording must have this many words: short phrases are alike by chance.
 const REPEAT_MIN_WORDS: usize = 4;
 
-/// The annotations not yet in source `index` whose passage in another source it repeats,
-/// exactly after folding or closely, in reading order.
-pub fn repeats(
-    resolved: &Resolved,
-    sources: &[Source],
-    index: usize,
-    folded: &Folded,
-) -> Vec<Repeat> {
-    let text = &sources[index].body.text.text;
-    let mut found: Vec<Repeat> = resolved
-        .annotations
-        .iter()
-        .filter(|a| a.passages.iter().all(|p| p.source != index))
-        .filter_map(|a| {
-            a.passages
-                .iter()
-                .filter_map(|p| {
-                    let (range, similarity) = match anchor(folded, text, &p.exact, None, None) {
-                        Anchoring::Exact(range) => (range, 1.0),
-                        Anchoring::Ambiguous(ambiguity) => {
-                            (ambiguity.candidates.first()?.range.clone(), 1.0)
+/// Every annotation's passages, to find the claims a source repeats: their words folded once
+/// and searched for all at once in each source (a search per passage and source made
+/// `brief suggest` on 1,000 sources take three minutes), and the closest wording of the others
+/// searched while a budget lasts, shared by every source asked about.
+pub struct Claims<'a> {
+    resolved: &'a Resolved,
+    sources: &'a [Source],
+    /// The distinct folded words of the passages.
+    needles: Vec<String>,
+    /// For each annotation, for each passage: its needle in `needles`.
+    needle_of: Vec<Vec<usize>>,
+    /// The automaton's patterns: the needles that are not empty, by index in `needles`.
+    patterns: Vec<usize>,
+    automaton: Option<AhoCorasick>,
+    budget: usize,
+    /// Whether a search for a close wording was refused for want of budget.
+    incomplete: bool,
+}
+
+/// What [`Claims`] may spend on close wordings for one command: about 10 s of searching. An
+/// archive's thousands of sources, each compared with every passage of the others, would
+/// take hours.
+pub const CLOSE_WORDING_BUDGET: usize = 1 << 30;
+
+impl<'a> Claims<'a> {
+    /// The passages of `resolved`; `budget` bounds the closest-wording searches of every
+    /// source asked about, as [`anchor::near_miss`] counts.
+    pub fn new(resolved: &'a Resolved, sources: &'a [Source], budget: usize) -> Claims<'a> {
+        let mut needles: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let needle_of = resolved
+            .annotations
+            .iter()
+            .map(|a| {
+                a.passages
+                    .iter()
+                    .map(|p| {
+                        let needle = fold_str(p.exact.trim());
+                        *index.entry(needle.clone()).or_insert_with(|| {
+                            needles.push(needle);
+                            needles.len() - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let patterns: Vec<usize> = (0..needles.len())
+            .filter(|&k| !needles[k].is_empty())
+            .collect();
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(patterns.iter().map(|&k| &needles[k]))
+            .ok();
+        Claims {
+            resolved,
+            sources,
+            needles,
+            needle_of,
+            patterns,
+            automaton,
+            budget,
+            incomplete: false,
+        }
+    }
+
+    /// Whether the budget for close wordings ran out: from then on, sources were compared for
+    /// the same words only.
+    pub fn incomplete(&self) -> bool {
+        self.incomplete
+    }
+
+    /// The annotations not yet in source `index` whose passage in another source it repeats,
+    /// exactly after folding or closely, in reading order.
+    pub fn repeats(&mut self, index: usize, folded: &Folded) -> Vec<Repeat> {
+        let text = &self.sources[index].body.text.text;
+        let first = self.first_matches(folded);
+        let mut found = Vec::new();
+        for (a, needles) in self.resolved.annotations.iter().zip(&self.needle_of) {
+            if a.passages.iter().any(|p| p.source == index) {
+                continue;
+            }
+            let mut best: Option<Repeat> = None;
+            for (p, &k) in a.passages.iter().zip(needles) {
+                let needle = &self.needles[k];
+                let (range, similarity) = match first[k] {
+                    Some(start) => (
+                        folded.origin(start)..folded.origin(start + needle.len()),
+                        1.0,
+                    ),
+                    None if p.exact.split_whitespace().count() >= REPEAT_MIN_WORDS => {
+                        let before = self.budget;
+                        match anchor::near_miss(folded, text, needle, &mut self.budget) {
+                            Some(near) if near.similarity >= REPEAT_SIMILARITY => {
+                                (near.range, near.similarity)
+                            }
+                            _ => {
+                                // A search that ran takes its cost; a refused one nothing.
+                                self.incomplete |= self.budget == before;
+                                continue;
+                            }
                         }
-                        Anchoring::NotFound(Some(near))
-                            if near.similarity >= REPEAT_SIMILARITY
-                                && p.exact.split_whitespace().count() >= REPEAT_MIN_WORDS =>
-                        {
-                            (near.range, near.similarity)
-                        }
-                        Anchoring::NotFound(_) | Anchoring::OutOfContext(_) => return None,
-                    };
-                    Some(Repeat {
+                    }
+                    None => continue,
+                };
+                if best.as_ref().is_none_or(|b| similarity >= b.similarity) {
+                    best = Some(Repeat {
                         id: a.annotation.id.clone(),
                         kind: a.annotation.kind,
-                        from: sources[p.source].slug.clone(),
+                        from: self.sources[p.source].slug.clone(),
                         range,
                         similarity,
-                    })
-                })
-                .max_by(|x, y| x.similarity.total_cmp(&y.similarity))
-        })
-        .collect();
-    found.sort_by_key(|r| (r.range.start, r.range.end));
-    found
+                    });
+                }
+            }
+            found.extend(best);
+        }
+        found.sort_by_key(|r| (r.range.start, r.range.end));
+        found
+    }
+
+    /// Where each needle first occurs in the folded text, by index in `needles`.
+    fn first_matches(&self, folded: &Folded) -> Vec<Option<usize>> {
+        let mut first = vec![None; self.needles.len()];
+        if let Some(automaton) = &self.automaton {
+            for found in automaton.find_overlapping_iter(&folded.text) {
+                first[self.patterns[found.pattern().as_usize()]].get_or_insert(found.start());
+            }
+        }
+        first
+    }
 }
 
 /// Words too common to name an annotation by.
@@ -247,6 +336,52 @@ mod tests {
         let proposal = propose("a", TEXT, &fold(TEXT), start..start + 32, None, &mut taken);
         assert_eq!(proposal.id, "most-inspiring-entrepreneur-2");
         assert_eq!(proposal.kind, Kind::Quote);
+    }
+
+    /// A source repeating one annotation's words exactly and another's closely: both found
+    /// with the budget, the exact one only without it, and the search says it stopped.
+    #[test]
+    fn close_wordings_are_searched_within_the_budget() {
+        let dir = tempfile::tempdir().expect("a temp folder");
+        let write = |path: &str, text: &str| {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        let source =
+            |words: &str| format!("---\ntitle: T\noutlet: O\ndate: 2025-01-01\n---\n\n{words}\n");
+        write("content/index.md", "---\ntitle: B\n---\n\nText.\n");
+        write(
+            "content/sources/a.md",
+            &source("Son pledged $500 billion to the new venture."),
+        );
+        write(
+            "content/sources/b.md",
+            &source("Son pledged $500 billion to the new ventures."),
+        );
+        write(
+            "content/annotations/a.yaml",
+            "- id: pledge\n  kind: quote\n  source: a\n  quote: Son pledged $500 billion\n- id: venture\n  kind: quote\n  source: a\n  quote: billion to the new venture.\n",
+        );
+        let options = crate::site::BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let site = crate::site::load(&options, &mut Default::default()).expect("loads");
+        let resolved = crate::scaffold::resolve_quietly(&site);
+        let b = site.sources.iter().position(|s| s.slug == "b").expect("b");
+        let folded = fold(&site.sources[b].body.text.text);
+        let found = |budget| {
+            let mut claims = Claims::new(&resolved, &site.sources, budget);
+            let repeats = claims.repeats(b, &folded);
+            let ids: Vec<String> = repeats.into_iter().map(|r| r.id).collect();
+            (ids, claims.incomplete())
+        };
+        assert_eq!(
+            found(CLOSE_WORDING_BUDGET),
+            (vec!["pledge".to_string(), "venture".to_string()], false)
+        );
+        assert_eq!(found(0), (vec!["pledge".to_string()], true));
     }
 
     #[test]
