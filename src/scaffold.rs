@@ -14,7 +14,9 @@ use crate::annotate::figure::Unit;
 use crate::annotate::fold::fold;
 use crate::annotate::model::{self, Kind};
 use crate::annotate::problems::{self, SourceLines};
-use crate::annotate::propose::{CLOSE_WORDING_BUDGET, Claims, Proposal, Repeat, propose};
+use crate::annotate::propose::{
+    CLOSE_WORDING_BUDGET, Claims, Proposal, Repeat, context_of, propose,
+};
 use crate::annotate::resolve;
 use crate::content::{Source, is_slug};
 use crate::diagnostics::{Diagnostic, Diagnostics, closest_name};
@@ -87,7 +89,8 @@ pub fn new_annotation(request: &NewAnnotation) -> Result<Written, Diagnostics> {
     let text = &source.body.text.text;
     let folded = fold(text);
     if let Some(id) = &request.add_to {
-        let proposal = propose(&source.slug, text, &folded, range, None, &mut taken);
+        let context = context_of(&folded, text, range.clone());
+        let proposal = propose(&source.slug, text, range, None, context, &mut taken);
         return add_target(&request.root, &site, id, &proposal).map_err(fail);
     }
     if !request.separate {
@@ -100,7 +103,8 @@ pub fn new_annotation(request: &NewAnnotation) -> Result<Written, Diagnostics> {
             return Err(fail(repeated_claim(&repeat, source, request)));
         }
     }
-    let mut proposal = propose(&source.slug, text, &folded, range, request.kind, &mut taken);
+    let context = context_of(&folded, text, range.clone());
+    let mut proposal = propose(&source.slug, text, range, request.kind, context, &mut taken);
     if let Some(id) = &request.id {
         check_id(id, &site).map_err(fail)?;
         proposal.id.clone_from(id);

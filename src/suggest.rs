@@ -5,10 +5,11 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
+use crate::annotate::anchor;
 use crate::annotate::figure;
 use crate::annotate::fold::fold;
 use crate::annotate::problems::{self, SourceLines};
-use crate::annotate::propose::{CLOSE_WORDING_BUDGET, Claims, propose};
+use crate::annotate::propose::{CLOSE_WORDING_BUDGET, Claims, propose, quote_of};
 use crate::diagnostics::Diagnostics;
 use crate::scaffold::{add_to_command, load, resolve_quietly};
 
@@ -65,7 +66,7 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
                 add_to_command(&repeat.id, &source.slug, text[repeat.range.clone()].trim())
             ));
         }
-        let covered: Vec<Range<usize>> = resolved
+        let mut covered: Vec<Range<usize>> = resolved
             .annotations
             .iter()
             .flat_map(|a| a.passages.iter())
@@ -73,14 +74,14 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
             .map(|p| p.range.clone())
             .chain(known.iter().map(|r| r.range.clone()))
             .collect();
-        for range in candidates(text) {
-            if covered
-                .iter()
-                .any(|c| c.start < range.end && range.start < c.end)
-            {
-                continue;
-            }
-            let proposal = propose(&source.slug, text, &folded, range.clone(), None, &mut taken);
+        let open = uncovered(candidates(text), &mut covered);
+        let passages: Vec<(&str, usize)> = open
+            .iter()
+            .map(|r| (quote_of(text, r.clone()), r.start))
+            .collect();
+        let contexts = anchor::contexts_for(&folded, &passages);
+        for (range, context) in open.into_iter().zip(contexts) {
+            let proposal = propose(&source.slug, text, range.clone(), None, context, &mut taken);
             out.push_str(&format!(
                 "# {}:{}\n{}",
                 source.markdown.file.display(),
@@ -90,6 +91,27 @@ pub fn suggest(root: &Path, only: Option<&str>) -> Result<String, Diagnostics> {
         }
     }
     Ok(out)
+}
+
+/// The ranges that overlap none of `covered` (sorted here): a binary search each, where a
+/// long source's thousands of candidates were each compared with every passage.
+fn uncovered(ranges: Vec<Range<usize>>, covered: &mut [Range<usize>]) -> Vec<Range<usize>> {
+    covered.sort_by_key(|c| c.start);
+    // The furthest end among the first k covered ranges.
+    let reach: Vec<usize> = covered
+        .iter()
+        .scan(0, |end, c| {
+            *end = (*end).max(c.end);
+            Some(*end)
+        })
+        .collect();
+    ranges
+        .into_iter()
+        .filter(|range| {
+            let before = covered.partition_point(|c| c.start < range.end);
+            before == 0 || reach[before - 1] <= range.start
+        })
+        .collect()
 }
 
 /// Figures, and quotations between double quotes, in reading order.
@@ -134,5 +156,28 @@ mod tests {
         let text = "a \"backer\" said \"the most inspiring entrepreneur of our time,\" and more";
         let found: Vec<&str> = quotations(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(found, ["the most inspiring entrepreneur of our time"]);
+    }
+
+    /// The same answer as comparing each candidate with every covered range, whatever their
+    /// order, lengths and nesting.
+    #[test]
+    fn uncovered_ranges_are_those_no_passage_overlaps() {
+        let mut state = crate::testing::XorShift(7);
+        for _ in 0..300 {
+            let mut range = |state: &mut crate::testing::XorShift| {
+                let start = state.below(60);
+                start..start + state.below(12)
+            };
+            let candidates: Vec<Range<usize>> =
+                (0..state.below(10)).map(|_| range(&mut state)).collect();
+            let mut covered: Vec<Range<usize>> =
+                (0..state.below(8)).map(|_| range(&mut state)).collect();
+            let expected: Vec<Range<usize>> = candidates
+                .iter()
+                .filter(|r| !covered.iter().any(|c| c.start < r.end && r.start < c.end))
+                .cloned()
+                .collect();
+            assert_eq!(uncovered(candidates, &mut covered), expected);
+        }
     }
 }

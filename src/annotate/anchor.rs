@@ -130,22 +130,29 @@ impl Wanted {
     }
 }
 
-/// The shortest context that singles out the match of `quote` starting at byte `start` of the
-/// original text, when the quote has other matches (up to [`COUNTED_MATCHES`]): what a new
-/// annotation of that passage needs, whichever of the matches it is.
-pub fn context_for(source: &Folded, quote: &str, start: usize) -> Option<Context> {
-    let needle = fold_str(quote.trim());
-    let matches: Vec<usize> = occurrences(&source.text, &needle)
-        .take(COUNTED_MATCHES + 1)
-        .collect();
-    if !(2..=COUNTED_MATCHES).contains(&matches.len()) {
-        return None;
-    }
-    let at = matches
+/// For each passage of a source, given as its quote and the byte of the original text where
+/// it starts: the shortest context that singles out that match of the quote, when the quote has
+/// other matches (up to [`COUNTED_MATCHES`]). What a new annotation of the passage needs,
+/// whichever match it is; the source is searched once for every quote (`brief suggest` asked
+/// for each figure of a 50 MB source in turn, and read it once per figure).
+pub fn contexts_for(source: &Folded, passages: &[(&str, usize)]) -> Vec<Option<Context>> {
+    let needles: Vec<String> = passages.iter().map(|(q, _)| fold_str(q.trim())).collect();
+    let (starts, index) = find_all(&source.text, needles.iter().map(String::as_str));
+    needles
         .iter()
-        .copied()
-        .find(|&m| source.origin(m) == start)?;
-    disambiguate(&source.text, &needle, at, &matches, "", "")
+        .zip(passages)
+        .map(|(needle, &(_, start))| {
+            let matches = &starts[*index.get(needle.as_str())?];
+            if !(2..=COUNTED_MATCHES).contains(&matches.len()) {
+                return None;
+            }
+            let at = matches
+                .iter()
+                .copied()
+                .find(|&m| source.origin(m) == start)?;
+            disambiguate(&source.text, needle, at, matches, "", "")
+        })
+        .collect()
 }
 
 /// A quote to anchor, with the context that picks one of its matches.
@@ -170,43 +177,7 @@ pub fn anchor_all(source: &Folded, original: &str, quotes: &[Quote<'_>]) -> Vec<
         .iter()
         .map(|q| Wanted::new(q.quote, q.prefix, q.suffix))
         .collect();
-    let mut patterns: Vec<&str> = Vec::new();
-    let mut pattern_of: HashMap<&str, usize> = HashMap::new();
-    for w in wanted.iter().filter(|w| !w.pattern.is_empty()) {
-        pattern_of.entry(&w.pattern).or_insert_with(|| {
-            patterns.push(&w.pattern);
-            patterns.len() - 1
-        });
-    }
-    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
-    // A source holds a few quotes: building a DFA for them cost more than the search saves,
-    // and for the usual handful, building even an NFA costs more than one search per quote.
-    let automaton = (patterns.len() >= AUTOMATON_PATTERNS)
-        .then(|| {
-            AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .build(&patterns)
-                .ok()
-        })
-        .flatten();
-    match automaton {
-        // Overlapping matches, as `occurrences` finds them; in text order for each pattern.
-        Some(automaton) => {
-            for found in automaton.find_overlapping_iter(&source.text) {
-                let starts = &mut starts[found.pattern().as_usize()];
-                if starts.len() <= COUNTED_MATCHES {
-                    starts.push(found.start());
-                }
-            }
-        }
-        // A few quotes, or past the automaton's size limits: one search per quote, the same
-        // result.
-        None => {
-            for (pattern, found) in patterns.iter().zip(&mut starts) {
-                found.extend(occurrences(&source.text, pattern).take(COUNTED_MATCHES + 1));
-            }
-        }
-    }
+    let (starts, pattern_of) = find_all(&source.text, wanted.iter().map(|w| w.pattern.as_str()));
     let mut budget = NEAR_MISS_BUDGET;
     wanted
         .iter()
@@ -218,6 +189,52 @@ pub fn anchor_all(source: &Folded, original: &str, quotes: &[Quote<'_>]) -> Vec<
             settle(source, original, w, found, &mut budget)
         })
         .collect()
+}
+
+/// Every start of each distinct non-empty pattern in `text` (overlapping ones, in text order,
+/// up to one past [`COUNTED_MATCHES`]), and each pattern's index in the result.
+fn find_all<'p>(
+    text: &str,
+    patterns: impl Iterator<Item = &'p str>,
+) -> (Vec<Vec<usize>>, HashMap<&'p str, usize>) {
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for pattern in patterns.filter(|p| !p.is_empty()) {
+        index.entry(pattern).or_insert_with(|| {
+            distinct.push(pattern);
+            distinct.len() - 1
+        });
+    }
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); distinct.len()];
+    // A source holds a few quotes: building a DFA for them cost more than the search saves,
+    // and for the usual handful, building even an NFA costs more than one search per quote.
+    let automaton = (distinct.len() >= AUTOMATON_PATTERNS)
+        .then(|| {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&distinct)
+                .ok()
+        })
+        .flatten();
+    match automaton {
+        // Overlapping matches, as `occurrences` finds them; in text order for each pattern.
+        Some(automaton) => {
+            for found in automaton.find_overlapping_iter(text) {
+                let starts = &mut starts[found.pattern().as_usize()];
+                if starts.len() <= COUNTED_MATCHES {
+                    starts.push(found.start());
+                }
+            }
+        }
+        // A few patterns, or past the automaton's size limits: one search per pattern, the
+        // same result.
+        None => {
+            for (pattern, found) in distinct.iter().zip(&mut starts) {
+                found.extend(occurrences(text, pattern).take(COUNTED_MATCHES + 1));
+            }
+        }
+    }
+    (starts, index)
 }
 
 /// The state of a quote from every start of its pattern in the folded text (counted up to
@@ -591,14 +608,12 @@ mod tests {
     fn a_context_is_found_for_a_match_past_the_listed_ones() {
         let text = numbered(2 * SHOWN_MATCHES);
         let start = text.find("w30 said").expect("there") + "w30 ".len();
+        let son = TEXT.find("Son").expect("there");
         assert_eq!(
-            context_for(&fold(&text), "said", start),
-            Some(Context::Prefix("w30 ".to_string()))
+            contexts_for(&fold(&text), &[("said", start), ("w1 said", 0)]),
+            [Some(Context::Prefix("w30 ".to_string())), None]
         );
-        assert_eq!(
-            context_for(&fold(TEXT), "Son said", TEXT.find("Son").expect("there")),
-            None
-        );
+        assert_eq!(contexts_for(&fold(TEXT), &[("Son said", son)]), [None]);
     }
 
     #[test]

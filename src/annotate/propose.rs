@@ -201,24 +201,37 @@ const STOP_WORDS: &[&str] = &[
     "has", "have", "be",
 ];
 
-/// Proposes an annotation for `range` of a source's reader text; `taken` holds ids in use
-/// and receives the new one.
+/// The words a proposal for `range` of a source's reader text quotes.
+pub fn quote_of(text: &str, range: Range<usize>) -> &str {
+    text[range].trim()
+}
+
+/// The context a proposal for `range` of a source's reader text needs: [`anchor::contexts_for`]
+/// for one passage.
+pub fn context_of(folded: &Folded, text: &str, range: Range<usize>) -> Option<Context> {
+    let start = range.start;
+    anchor::contexts_for(folded, &[(quote_of(text, range), start)])
+        .pop()
+        .flatten()
+}
+
+/// Proposes an annotation for `range` of a source's reader text, with `context`, the one
+/// [`anchor::contexts_for`] gives its quote; `taken` holds ids in use and receives the new one.
 pub fn propose(
     slug: &str,
     text: &str,
-    folded: &Folded,
     range: Range<usize>,
     kind: Option<Kind>,
+    context: Option<Context>,
     taken: &mut HashSet<String>,
 ) -> Proposal {
-    let quote = text[range.clone()].trim().to_string();
+    let quote = quote_of(text, range).to_string();
     let stated = figure::first_figure(&quote);
     let kind = kind.unwrap_or(if stated.is_some() {
         Kind::Figure
     } else {
         Kind::Quote
     });
-    let context = anchor::context_for(folded, &quote, range.start);
     let value = match kind {
         Kind::Figure => stated.map(|q| (q.value, q.unit)),
         _ => None,
@@ -322,7 +335,9 @@ mod tests {
     fn figure_gets_value_unit_and_the_context_that_singles_it_out() {
         let start = TEXT.rfind("$500 billion").expect("in text");
         let mut taken = HashSet::new();
-        let proposal = propose("a", TEXT, &fold(TEXT), start..start + 12, None, &mut taken);
+        let range = start..start + 12;
+        let context = context_of(&fold(TEXT), TEXT, range.clone());
+        let proposal = propose("a", TEXT, range, None, context, &mut taken);
         assert_eq!(
             proposal.to_yaml(),
             "- id: 500-billion\n  kind: figure\n  value: 5e11\n  unit: USD\n  source: a\n  quote: \"$500 billion\"\n  prefix: \"Later, \"\n"
@@ -333,7 +348,9 @@ mod tests {
     fn ids_are_made_unique() {
         let mut taken: HashSet<String> = ["most-inspiring-entrepreneur".to_string()].into();
         let start = TEXT.find("the most").expect("in text");
-        let proposal = propose("a", TEXT, &fold(TEXT), start..start + 32, None, &mut taken);
+        let range = start..start + 32;
+        let context = context_of(&fold(TEXT), TEXT, range.clone());
+        let proposal = propose("a", TEXT, range, None, context, &mut taken);
         assert_eq!(proposal.id, "most-inspiring-entrepreneur-2");
         assert_eq!(proposal.kind, Kind::Quote);
     }

@@ -200,7 +200,7 @@ mod tests {
 
     use super::*;
     use crate::annotate::fold::fold;
-    use crate::annotate::propose::propose;
+    use crate::annotate::propose::{context_of, propose};
 
     #[test]
     fn a_single_annotation_becomes_a_list_with_its_comments() {
@@ -214,14 +214,8 @@ mod tests {
 
     fn proposal(source: &str, quote: &str) -> Proposal {
         let mut taken = HashSet::new();
-        let mut proposal = propose(
-            source,
-            quote,
-            &fold(quote),
-            0..quote.len(),
-            None,
-            &mut taken,
-        );
+        let context = context_of(&fold(quote), quote, 0..quote.len());
+        let mut proposal = propose(source, quote, 0..quote.len(), None, context, &mut taken);
         proposal.id = "unused".to_string();
         proposal
     }
