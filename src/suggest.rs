@@ -164,7 +164,7 @@ mod tests {
     fn uncovered_ranges_are_those_no_passage_overlaps() {
         let mut state = crate::testing::XorShift(7);
         for _ in 0..300 {
-            let mut range = |state: &mut crate::testing::XorShift| {
+            let range = |state: &mut crate::testing::XorShift| {
                 let start = state.below(60);
                 start..start + state.below(12)
             };
