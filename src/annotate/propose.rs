@@ -355,52 +355,6 @@ mod tests {
         assert_eq!(proposal.kind, Kind::Quote);
     }
 
-    /// A source repeating one annotation's words exactly and another's closely: both found
-    /// with the budget, the exact one only without it, and the search says it stopped.
-    #[test]
-    fn close_wordings_are_searched_within_the_budget() {
-        let dir = tempfile::tempdir().expect("a temp folder");
-        let write = |path: &str, text: &str| {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
-        };
-        let source =
-            |words: &str| format!("---\ntitle: T\noutlet: O\ndate: 2025-01-01\n---\n\n{words}\n");
-        write("content/index.md", "---\ntitle: B\n---\n\nText.\n");
-        write(
-            "content/sources/a.md",
-            &source("Son pledged $500 billion to the new venture."),
-        );
-        write(
-            "content/sources/b.md",
-            &source("Son pledged $500 billion to the new ventures."),
-        );
-        write(
-            "content/annotations/a.yaml",
-            "- id: pledge\n  kind: quote\n  source: a\n  quote: Son pledged $500 billion\n- id: venture\n  kind: quote\n  source: a\n  quote: billion to the new venture.\n",
-        );
-        let options = crate::site::BuildOptions {
-            root: dir.path().to_path_buf(),
-            ..Default::default()
-        };
-        let site = crate::site::load(&options, &mut Default::default()).expect("loads");
-        let resolved = crate::scaffold::resolve_quietly(&site);
-        let b = site.sources.iter().position(|s| s.slug == "b").expect("b");
-        let folded = fold(&site.sources[b].body.text.text);
-        let found = |budget| {
-            let mut claims = Claims::new(&resolved, &site.sources, budget);
-            let repeats = claims.repeats(b, &folded);
-            let ids: Vec<String> = repeats.into_iter().map(|r| r.id).collect();
-            (ids, claims.incomplete())
-        };
-        assert_eq!(
-            found(CLOSE_WORDING_BUDGET),
-            (vec!["pledge".to_string(), "venture".to_string()], false)
-        );
-        assert_eq!(found(0), (vec!["pledge".to_string()], true));
-    }
-
     #[test]
     fn numbers_round_trip_through_yaml() {
         assert_eq!(yaml::number(500e9), "5e11");
